@@ -1,0 +1,75 @@
+package dev.flywheel.storage;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Flywheel's storage SPI: ordered byte rows per partition key, conditional single-partition writes,
+ * a durable log of derived changes, and table metadata. The engine holds every DynamoDB rule; a
+ * backend only stores bytes, so the same engine runs on RocksDB and on Cassandra.
+ *
+ * <h2>Data model</h2>
+ * A table (identified by a {@code long} id that is never reused) holds rows addressed by
+ * {@code (partitionKey, sortKey)}, both opaque byte strings. Inside a partition key, rows are
+ * ordered by unsigned lexicographic order of the sort key (the engine encodes DynamoDB values so that
+ * this order is DynamoDB's). A table without a sort key uses the empty sort key. Partitions are spread
+ * by {@link PartitionHash} of the partition key; a Scan visits partitions in hash order (then
+ * partition-key bytes), and within a partition in sort-key order. That is also how parallel Scan
+ * splits a table: segment {@code i} of {@code n} holds the hashes in
+ * {@link PartitionHash#segmentStart(int, int)}..{@code segmentStart(i+1, n)}.
+ *
+ * <h2>Writes</h2>
+ * A {@link PartitionWrite} changes rows of one partition key atomically, and only if every row's
+ * {@link Expected} precondition holds at that moment: compare-and-set against what the engine read
+ * and checked. Its {@link DerivedRecord}s are appended to their logs in the same atomic step, so they
+ * are never lost nor applied without the write (indexes, streams, replication, cache invalidation).
+ *
+ * <h2>Thread safety and errors</h2>
+ * Implementations are thread-safe. Reads see every write acknowledged before they started. Failures
+ * of the backend are thrown as {@link StorageException}; a failed precondition is a value
+ * ({@link WriteOutcome}), not an exception. Arrays passed in or returned are never mutated afterwards.
+ */
+public interface Storage extends AutoCloseable {
+
+    /** The row's value, or null when absent. */
+    byte[] get(long tableId, byte[] partitionKey, byte[] sortKey);
+
+    /**
+     * Rows of one partition key whose sort key lies in {@code range}, in sort-key order (reversed when
+     * {@code forward} is false), stopping at the first limit of {@code limits} reached.
+     */
+    Page read(long tableId, byte[] partitionKey, KeyRange range, boolean forward, ReadLimits limits);
+
+    /**
+     * Rows of the hash segment {@code segment} of {@code totalSegments} (1 segment = whole table), in
+     * scan order, starting strictly after {@code after} (null: from the segment's start).
+     */
+    Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits);
+
+    /** Applies the write if all its preconditions hold; see {@link WriteOutcome}. */
+    WriteOutcome write(PartitionWrite write);
+
+    /** Removes every row of the table; the rows may disappear in the background. */
+    void dropTable(long tableId);
+
+    /** Approximate row count and bytes of a table (exact on small tables). */
+    TableStats stats(long tableId);
+
+    /** Log entries of {@code log} with sequence numbers greater than {@code afterSequence}, in order. */
+    List<LogEntry> readLog(String log, long afterSequence, int maxEntries);
+
+    /** Forgets the entries of {@code log} up to and including {@code throughSequence}. */
+    void trimLog(String log, long throughSequence);
+
+    /** Durable metadata (table definitions and the like): small values by key. */
+    byte[] getMeta(String key);
+
+    /** Writes (value non-null) or deletes (value null) a metadata key, durably. */
+    void putMeta(String key, byte[] value);
+
+    /** Every metadata entry whose key starts with {@code prefix}, in key order. */
+    Map<String, byte[]> listMeta(String prefix);
+
+    @Override
+    void close();
+}
