@@ -1,0 +1,66 @@
+package dev.flywheel.engine;
+
+import dev.flywheel.engine.item.ItemOperations;
+import dev.flywheel.engine.item.ItemStore;
+import dev.flywheel.engine.table.Arns;
+import dev.flywheel.engine.table.Catalog;
+import dev.flywheel.engine.table.TableOperations;
+import dev.flywheel.engine.table.TagOperations;
+import dev.flywheel.model.DynamoDbApi;
+import dev.flywheel.model.shapes.*;
+import dev.flywheel.storage.Storage;
+import java.util.List;
+
+/**
+ * DynamoDB's semantics over a {@link Storage}: the {@link DynamoDbApi} that the server serves.
+ * Each operation is delegated to the class that owns its concern; this class only routes.
+ *
+ * <p>Thread-safe. The caller owns the storage and closes it after the engine is no longer used.
+ */
+public final class FlywheelEngine implements DynamoDbApi {
+    // Documented default quotas of an account (Developer Guide, "Service, account, and table quotas").
+    private static final long ACCOUNT_MAX_CAPACITY_UNITS = 80_000;
+    private static final long TABLE_MAX_CAPACITY_UNITS = 40_000;
+    private static final long ENDPOINT_CACHE_MINUTES = 1440;
+
+    private final EngineConfig config;
+    private final TableOperations tables;
+    private final ItemOperations items;
+    private final TagOperations tags;
+
+    public FlywheelEngine(Storage storage, EngineConfig config) {
+        this.config = config;
+        Catalog catalog = new Catalog(storage, new Arns(config.region(), config.accountId()));
+        this.tables = new TableOperations(catalog, storage, config.clock());
+        this.items = new ItemOperations(catalog, new ItemStore(storage));
+        this.tags = new TagOperations(catalog);
+    }
+
+    @Override public CreateTableOutput createTable(CreateTableInput request) { return tables.createTable(request); }
+    @Override public DescribeTableOutput describeTable(DescribeTableInput request) { return tables.describeTable(request); }
+    @Override public ListTablesOutput listTables(ListTablesInput request) { return tables.listTables(request); }
+    @Override public UpdateTableOutput updateTable(UpdateTableInput request) { return tables.updateTable(request); }
+    @Override public DeleteTableOutput deleteTable(DeleteTableInput request) { return tables.deleteTable(request); }
+
+    @Override public PutItemOutput putItem(PutItemInput request) { return items.putItem(request); }
+    @Override public GetItemOutput getItem(GetItemInput request) { return items.getItem(request); }
+    @Override public DeleteItemOutput deleteItem(DeleteItemInput request) { return items.deleteItem(request); }
+    @Override public UpdateItemOutput updateItem(UpdateItemInput request) { return items.updateItem(request); }
+
+    @Override public Void tagResource(TagResourceInput request) { tags.tagResource(request); return null; }
+    @Override public Void untagResource(UntagResourceInput request) { tags.untagResource(request); return null; }
+    @Override public ListTagsOfResourceOutput listTagsOfResource(ListTagsOfResourceInput request) {
+        return tags.listTagsOfResource(request);
+    }
+
+    @Override
+    public DescribeLimitsOutput describeLimits(DescribeLimitsInput request) {
+        return new DescribeLimitsOutput(ACCOUNT_MAX_CAPACITY_UNITS, ACCOUNT_MAX_CAPACITY_UNITS,
+                TABLE_MAX_CAPACITY_UNITS, TABLE_MAX_CAPACITY_UNITS);
+    }
+
+    @Override
+    public DescribeEndpointsResponse describeEndpoints(DescribeEndpointsRequest request) {
+        return new DescribeEndpointsResponse(List.of(new Endpoint(config.endpointAddress(), ENDPOINT_CACHE_MINUTES)));
+    }
+}

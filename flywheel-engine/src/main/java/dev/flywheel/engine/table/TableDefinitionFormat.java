@@ -1,0 +1,127 @@
+package dev.flywheel.engine.table;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The persisted form of a {@link TableDefinition}: a format byte, then tagged fields. Each field has
+ * an explicit tag that is never reused or renumbered; a reader skips nothing, so a new field gets a
+ * new tag and old data simply lacks it (readers must give it a default).
+ */
+final class TableDefinitionFormat {
+    private static final int FORMAT_V1 = 1;
+    // Field tags: persisted, append only.
+    private static final int ID = 1, NAME = 2, TABLE_ID = 3, HASH_KEY = 4, RANGE_KEY = 5, ATTRIBUTES = 6,
+            BILLING_MODE = 7, READ_UNITS = 8, WRITE_UNITS = 9, CREATED = 10, PAY_PER_REQUEST_SINCE = 11,
+            LAST_INCREASE = 12, LAST_DECREASE = 13, DECREASES_TODAY = 14, DELETION_PROTECTION = 15,
+            TABLE_CLASS = 16, TABLE_CLASS_UPDATED = 17, TAGS = 18, END = 0;
+
+    private TableDefinitionFormat() {}
+
+    static byte[] write(TableDefinition t) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(FORMAT_V1);
+            out.writeByte(ID); out.writeLong(t.id());
+            out.writeByte(NAME); out.writeUTF(t.name());
+            out.writeByte(TABLE_ID); out.writeUTF(t.tableId());
+            out.writeByte(HASH_KEY); out.writeUTF(t.hashKey().name()); out.writeUTF(t.hashKey().type());
+            if (t.rangeKey() != null) {
+                out.writeByte(RANGE_KEY); out.writeUTF(t.rangeKey().name()); out.writeUTF(t.rangeKey().type());
+            }
+            out.writeByte(ATTRIBUTES); writeMap(out, t.attributeDefinitions());
+            out.writeByte(BILLING_MODE); out.writeUTF(t.billingMode());
+            out.writeByte(READ_UNITS); out.writeLong(t.readCapacityUnits());
+            out.writeByte(WRITE_UNITS); out.writeLong(t.writeCapacityUnits());
+            writeInstant(out, CREATED, t.creationDateTime());
+            writeInstant(out, PAY_PER_REQUEST_SINCE, t.lastUpdateToPayPerRequest());
+            writeInstant(out, LAST_INCREASE, t.lastIncrease());
+            writeInstant(out, LAST_DECREASE, t.lastDecrease());
+            out.writeByte(DECREASES_TODAY); out.writeLong(t.decreasesToday());
+            out.writeByte(DELETION_PROTECTION); out.writeBoolean(t.deletionProtection());
+            out.writeByte(TABLE_CLASS); out.writeUTF(t.tableClass());
+            writeInstant(out, TABLE_CLASS_UPDATED, t.tableClassUpdated());
+            out.writeByte(TAGS); writeMap(out, t.tags());
+            out.writeByte(END);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static TableDefinition read(byte[] data) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            int format = in.readUnsignedByte();
+            if (format != FORMAT_V1) throw new IllegalStateException("unknown table definition format " + format);
+            long id = 0, read = 0, write = 0, decreases = 0;
+            String name = null, tableId = null, billing = TableDefinition.PROVISIONED, tableClass = TableDefinition.STANDARD;
+            KeyAttribute hash = null, range = null;
+            Map<String, String> attributes = Map.of(), tags = Map.of();
+            Instant created = null, ppr = null, inc = null, dec = null, classUpdated = null;
+            boolean protection = false;
+            for (int tag = in.readUnsignedByte(); tag != END; tag = in.readUnsignedByte()) {
+                switch (tag) {
+                    case ID -> id = in.readLong();
+                    case NAME -> name = in.readUTF();
+                    case TABLE_ID -> tableId = in.readUTF();
+                    case HASH_KEY -> hash = new KeyAttribute(in.readUTF(), in.readUTF());
+                    case RANGE_KEY -> range = new KeyAttribute(in.readUTF(), in.readUTF());
+                    case ATTRIBUTES -> attributes = readMap(in);
+                    case BILLING_MODE -> billing = in.readUTF();
+                    case READ_UNITS -> read = in.readLong();
+                    case WRITE_UNITS -> write = in.readLong();
+                    case CREATED -> created = readInstant(in);
+                    case PAY_PER_REQUEST_SINCE -> ppr = readInstant(in);
+                    case LAST_INCREASE -> inc = readInstant(in);
+                    case LAST_DECREASE -> dec = readInstant(in);
+                    case DECREASES_TODAY -> decreases = in.readLong();
+                    case DELETION_PROTECTION -> protection = in.readBoolean();
+                    case TABLE_CLASS -> tableClass = in.readUTF();
+                    case TABLE_CLASS_UPDATED -> classUpdated = readInstant(in);
+                    case TAGS -> tags = readMap(in);
+                    default -> throw new IllegalStateException("unknown table definition field " + tag);
+                }
+            }
+            return new TableDefinition(id, name, tableId, hash, range, attributes, billing, read, write, created,
+                    ppr, inc, dec, decreases, protection, tableClass, classUpdated, tags);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeInstant(DataOutputStream out, int tag, Instant instant) throws IOException {
+        if (instant == null) return;
+        out.writeByte(tag);
+        out.writeLong(instant.getEpochSecond());
+        out.writeInt(instant.getNano());
+    }
+
+    private static Instant readInstant(DataInputStream in) throws IOException {
+        return Instant.ofEpochSecond(in.readLong(), in.readInt());
+    }
+
+    private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
+        out.writeInt(map.size());
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+    }
+
+    private static Map<String, String> readMap(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) map.put(in.readUTF(), in.readUTF());
+        return map;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.flywheel.engine.table;
+
+import dev.flywheel.model.shapes.AttributeDefinition;
+import dev.flywheel.model.shapes.BillingModeSummary;
+import dev.flywheel.model.shapes.KeySchemaElement;
+import dev.flywheel.model.shapes.ProvisionedThroughputDescription;
+import dev.flywheel.model.shapes.TableClassSummary;
+import dev.flywheel.model.shapes.TableDescription;
+import dev.flywheel.storage.Storage;
+import dev.flywheel.storage.TableStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Renders a {@link TableDefinition} as DynamoDB's TableDescription. */
+final class TableDescriptions {
+    private final Arns arns;
+    private final Storage storage;
+
+    TableDescriptions(Arns arns, Storage storage) {
+        this.arns = arns;
+        this.storage = storage;
+    }
+
+    /**
+     * @param withSize whether to report ItemCount and TableSizeBytes from storage (a new table has
+     *     none; DynamoDB itself refreshes them about every six hours, Flywheel on every call)
+     */
+    TableDescription describe(TableDefinition t, String status, boolean withSize) {
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        for (Map.Entry<String, String> e : t.attributeDefinitions().entrySet()) {
+            attributes.add(new AttributeDefinition(e.getKey(), e.getValue()));
+        }
+        List<KeySchemaElement> keySchema = new ArrayList<>(2);
+        keySchema.add(new KeySchemaElement(t.hashKey().name(), "HASH"));
+        if (t.rangeKey() != null) keySchema.add(new KeySchemaElement(t.rangeKey().name(), "RANGE"));
+        TableStats stats = withSize ? storage.stats(t.id()) : new TableStats(0, 0);
+        return TableDescription.builder()
+                .attributeDefinitions(attributes)
+                .tableName(t.name())
+                .keySchema(keySchema)
+                .tableStatus(status)
+                .creationDateTime(t.creationDateTime())
+                .provisionedThroughput(new ProvisionedThroughputDescription(t.lastIncrease(), t.lastDecrease(),
+                        t.decreasesToday(), t.readCapacityUnits(), t.writeCapacityUnits()))
+                .tableSizeBytes(stats.bytes())
+                .itemCount(stats.rowCount())
+                .tableArn(arns.table(t.name()))
+                .tableId(t.tableId())
+                .billingModeSummary(new BillingModeSummary(t.billingMode(), t.lastUpdateToPayPerRequest()))
+                .tableClassSummary(new TableClassSummary(t.tableClass(), t.tableClassUpdated()))
+                .deletionProtectionEnabled(t.deletionProtection())
+                .build();
+    }
+}

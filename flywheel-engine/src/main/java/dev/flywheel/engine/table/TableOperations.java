@@ -1,0 +1,216 @@
+package dev.flywheel.engine.table;
+
+import dev.flywheel.engine.Unsupported;
+import dev.flywheel.model.DynamoDbException.ResourceInUseException;
+import dev.flywheel.model.DynamoDbException.ValidationException;
+import dev.flywheel.model.shapes.AttributeDefinition;
+import dev.flywheel.model.shapes.CreateTableInput;
+import dev.flywheel.model.shapes.CreateTableOutput;
+import dev.flywheel.model.shapes.DeleteTableInput;
+import dev.flywheel.model.shapes.DeleteTableOutput;
+import dev.flywheel.model.shapes.DescribeTableInput;
+import dev.flywheel.model.shapes.DescribeTableOutput;
+import dev.flywheel.model.shapes.KeySchemaElement;
+import dev.flywheel.model.shapes.ListTablesInput;
+import dev.flywheel.model.shapes.ListTablesOutput;
+import dev.flywheel.model.shapes.ProvisionedThroughput;
+import dev.flywheel.model.shapes.UpdateTableInput;
+import dev.flywheel.model.shapes.UpdateTableOutput;
+import dev.flywheel.storage.Storage;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * CreateTable, DescribeTable, ListTables, UpdateTable and DeleteTable, with DynamoDB's validation.
+ *
+ * <p>Tables are usable as soon as CreateTable returns. CreateTable still answers {@code CREATING}
+ * (and DeleteTable {@code DELETING}, UpdateTable {@code UPDATING}) as DynamoDB does, so clients that
+ * wait for {@code ACTIVE} with DescribeTable behave as they do against DynamoDB, and see it at once.
+ */
+public final class TableOperations {
+    private static final String INVALID = "One or more parameter values were invalid: ";
+    private static final int DEFAULT_LIST_LIMIT = 100;
+
+    private final Catalog catalog;
+    private final Clock clock;
+    private final TableDescriptions descriptions;
+
+    public TableOperations(Catalog catalog, Storage storage, Clock clock) {
+        this.catalog = catalog;
+        this.clock = clock;
+        this.descriptions = new TableDescriptions(catalog.arns(), storage);
+    }
+
+    public CreateTableOutput createTable(CreateTableInput request) {
+        Unsupported.whenPresent(request.localSecondaryIndexes(), "LocalSecondaryIndexes");
+        Unsupported.whenPresent(request.globalSecondaryIndexes(), "GlobalSecondaryIndexes");
+        Unsupported.whenTrue(request.streamSpecification() != null && Boolean.TRUE.equals(request.streamSpecification().streamEnabled()),
+                "StreamSpecification");
+        Unsupported.whenTrue(request.sseSpecification() != null && Boolean.TRUE.equals(request.sseSpecification().enabled()),
+                "SSESpecification");
+        Unsupported.whenPresent(request.resourcePolicy(), "ResourcePolicy");
+        Unsupported.whenPresent(request.warmThroughput(), "WarmThroughput");
+        Unsupported.whenPresent(request.onDemandThroughput(), "OnDemandThroughput");
+        Unsupported.whenPresent(request.globalTableSourceArn(), "GlobalTableSourceArn");
+
+        List<KeySchemaElement> keySchema = request.keySchema();
+        KeyAttribute hash = null, range = null;
+        Map<String, String> definitions = attributeDefinitions(request.attributeDefinitions());
+        if (!"HASH".equals(keySchema.get(0).keyType())) {
+            throw new ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+        }
+        if (keySchema.size() == 2) {
+            if (!"RANGE".equals(keySchema.get(1).keyType())) {
+                throw new ValidationException("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+            }
+            if (keySchema.get(0).attributeName().equals(keySchema.get(1).attributeName())) {
+                throw new ValidationException("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+            }
+        }
+        List<String> keyNames = keySchema.stream().map(KeySchemaElement::attributeName).toList();
+        if (!definitions.keySet().containsAll(keyNames)) {
+            if (keyNames.size() == 2) {
+                throw new ValidationException("Invalid KeySchema: Some index key attribute have no definition");
+            }
+            throw new ValidationException(INVALID + "Some index key attributes are not defined in AttributeDefinitions. Keys: "
+                    + keyNames + ", AttributeDefinitions: " + List.copyOf(definitions.keySet()));
+        }
+        if (definitions.size() != keyNames.size()) {
+            throw new ValidationException(INVALID + "Number of attributes in KeySchema does not exactly match number of"
+                    + " attributes defined in AttributeDefinitions");
+        }
+        hash = new KeyAttribute(keyNames.get(0), definitions.get(keyNames.get(0)));
+        if (keyNames.size() == 2) range = new KeyAttribute(keyNames.get(1), definitions.get(keyNames.get(1)));
+
+        String billingMode = request.billingMode() == null ? TableDefinition.PROVISIONED : request.billingMode();
+        long read = 0, write = 0;
+        ProvisionedThroughput throughput = request.provisionedThroughput();
+        if (billingMode.equals(TableDefinition.PROVISIONED)) {
+            if (throughput == null) {
+                throw new ValidationException(INVALID + "ReadCapacityUnits and WriteCapacityUnits must both be specified"
+                        + " when BillingMode is PROVISIONED");
+            }
+            read = throughput.readCapacityUnits();
+            write = throughput.writeCapacityUnits();
+        } else if (throughput != null) {
+            throw new ValidationException(INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified"
+                    + " when BillingMode is PAY_PER_REQUEST");
+        }
+        Map<String, String> tags = Tags.validated(Map.of(), request.tags());
+        if (catalog.find(request.tableName()) != null) {
+            throw new ResourceInUseException("Table already exists: " + request.tableName());
+        }
+        Instant now = clock.instant();
+        TableDefinition table = new TableDefinition(catalog.allocateId(), request.tableName(), UUID.randomUUID().toString(),
+                hash, range, definitions, billingMode, read, write, now,
+                billingMode.equals(TableDefinition.PAY_PER_REQUEST) ? now : null, null, null, 0,
+                Boolean.TRUE.equals(request.deletionProtectionEnabled()),
+                request.tableClass() == null ? TableDefinition.STANDARD : request.tableClass(), null, tags);
+        catalog.create(table);
+        return new CreateTableOutput(descriptions.describe(table, "CREATING", false));
+    }
+
+    private static Map<String, String> attributeDefinitions(List<AttributeDefinition> given) {
+        Map<String, String> definitions = new LinkedHashMap<>();
+        for (AttributeDefinition d : given) {
+            if (definitions.put(d.attributeName(), d.attributeType()) != null) {
+                throw new ValidationException("Attribute Name is duplicated: " + d.attributeName());
+            }
+        }
+        return definitions;
+    }
+
+    public DescribeTableOutput describeTable(DescribeTableInput request) {
+        TableDefinition table = catalog.requireForControlPlane(request.tableName());
+        return new DescribeTableOutput(descriptions.describe(table, "ACTIVE", true));
+    }
+
+    public ListTablesOutput listTables(ListTablesInput request) {
+        int limit = request.limit() == null ? DEFAULT_LIST_LIMIT : request.limit();
+        List<String> names = catalog.names(request.exclusiveStartTableName(), limit);
+        String last = names.size() == limit && catalog.hasTableAfter(names.getLast()) ? names.getLast() : null;
+        return new ListTablesOutput(names, last);
+    }
+
+    public UpdateTableOutput updateTable(UpdateTableInput request) {
+        Unsupported.whenPresent(request.globalSecondaryIndexUpdates(), "GlobalSecondaryIndexUpdates");
+        Unsupported.whenPresent(request.streamSpecification(), "StreamSpecification");
+        Unsupported.whenPresent(request.sseSpecification(), "SSESpecification");
+        Unsupported.whenPresent(request.replicaUpdates(), "ReplicaUpdates");
+        Unsupported.whenPresent(request.multiRegionConsistency(), "MultiRegionConsistency");
+        Unsupported.whenPresent(request.globalTableWitnessUpdates(), "GlobalTableWitnessUpdates");
+        Unsupported.whenPresent(request.onDemandThroughput(), "OnDemandThroughput");
+        Unsupported.whenPresent(request.warmThroughput(), "WarmThroughput");
+        Unsupported.whenPresent(request.globalTableSettingsReplicationMode(), "GlobalTableSettingsReplicationMode");
+        if (request.billingMode() == null && request.provisionedThroughput() == null && request.tableClass() == null
+                && request.deletionProtectionEnabled() == null) {
+            throw new ValidationException("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled,"
+                    + " GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+        }
+        Instant now = clock.instant();
+        boolean[] changesCapacity = {false};
+        TableDefinition updated = catalog.update(request.tableName(), current -> {
+            TableDefinition t = current;
+            if (request.billingMode() != null || request.provisionedThroughput() != null) {
+                t = updateBilling(t, request.billingMode(), request.provisionedThroughput(), now);
+                changesCapacity[0] = true;
+            }
+            if (request.tableClass() != null && !request.tableClass().equals(t.tableClass())) {
+                t = t.withTableClass(request.tableClass(), now);
+                changesCapacity[0] = true;
+            }
+            if (request.deletionProtectionEnabled() != null) {
+                t = t.withDeletionProtection(request.deletionProtectionEnabled());
+            }
+            return t;
+        });
+        return new UpdateTableOutput(descriptions.describe(updated, changesCapacity[0] ? "UPDATING" : "ACTIVE", true));
+    }
+
+    private static TableDefinition updateBilling(TableDefinition t, String requestedMode, ProvisionedThroughput throughput,
+                                                 Instant now) {
+        String mode = requestedMode == null ? t.billingMode() : requestedMode;
+        if (mode.equals(TableDefinition.PAY_PER_REQUEST)) {
+            if (throughput != null) {
+                throw new ValidationException(INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be"
+                        + " specified when BillingMode is PAY_PER_REQUEST");
+            }
+            if (t.billingMode().equals(TableDefinition.PAY_PER_REQUEST)) return t;
+            return t.withBilling(mode, 0, 0, now, t.lastIncrease(), t.lastDecrease(), t.decreasesToday());
+        }
+        if (throughput == null) {
+            if (t.billingMode().equals(TableDefinition.PROVISIONED)) return t;
+            throw new ValidationException(INVALID + "ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
+        }
+        long read = throughput.readCapacityUnits(), write = throughput.writeCapacityUnits();
+        if (t.billingMode().equals(TableDefinition.PROVISIONED) && read == t.readCapacityUnits()
+                && write == t.writeCapacityUnits()) {
+            throw new ValidationException("The provisioned throughput for the table will not change. The requested value"
+                    + " equals the current value. Current ReadCapacityUnits provisioned for the table: "
+                    + t.readCapacityUnits() + ". Requested ReadCapacityUnits: " + read
+                    + ". Current WriteCapacityUnits provisioned for the table: " + t.writeCapacityUnits()
+                    + ". Requested WriteCapacityUnits: " + write + ". Refer to the Amazon DynamoDB Developer Guide for"
+                    + " current limits and how to request higher limits.");
+        }
+        boolean increase = read > t.readCapacityUnits() || write > t.writeCapacityUnits();
+        boolean decrease = read < t.readCapacityUnits() || write < t.writeCapacityUnits();
+        return t.withBilling(TableDefinition.PROVISIONED, read, write, t.lastUpdateToPayPerRequest(),
+                increase ? now : t.lastIncrease(), decrease ? now : t.lastDecrease(),
+                t.decreasesToday() + (decrease ? 1 : 0));
+    }
+
+    public DeleteTableOutput deleteTable(DeleteTableInput request) {
+        TableDefinition table = catalog.requireForControlPlane(request.tableName());
+        if (table.deletionProtection()) {
+            throw new ResourceInUseException("Resource cannot be deleted as it is currently protected against deletion."
+                    + " Disable deletion protection first.");
+        }
+        DeleteTableOutput output = new DeleteTableOutput(descriptions.describe(table, "DELETING", true));
+        catalog.delete(table);
+        return output;
+    }
+}
