@@ -1,0 +1,107 @@
+package dev.flywheel.cli;
+
+import dev.flywheel.engine.EngineConfig;
+import dev.flywheel.engine.FlywheelEngine;
+import dev.flywheel.server.FlywheelServer;
+import dev.flywheel.server.ServerConfig;
+import dev.flywheel.storage.Storage;
+import dev.flywheel.storage.rocksdb.RocksDbConfig;
+import dev.flywheel.storage.rocksdb.RocksDbStorage;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code flywheel serve}: opens the storage, starts the engine and the HTTP server, and runs until
+ * SIGTERM or SIGINT, then stops accepting, finishes in-flight requests and closes the storage.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Serve the DynamoDB API on the embedded storage.")
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger("flywheel");
+
+    @Option(names = "--port", defaultValue = "8000", description = "TCP port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+            description = "Address to listen on. Default: ${DEFAULT-VALUE}. Any other than loopback needs credentials"
+                    + " or --allow-unauthenticated.")
+    String bind;
+
+    @Option(names = "--data-dir", defaultValue = "data", description = "Where data is kept. Default: ./${DEFAULT-VALUE}.")
+    Path dataDir;
+
+    @Option(names = "--in-memory", description = "Keep data in memory only: it is lost when the server stops.")
+    boolean inMemory;
+
+    @Option(names = "--sync-writes",
+            description = "Acknowledge a write only once it is on disk (fsync, with group commit), so it survives"
+                    + " power loss. Without it, acknowledged writes survive a crash of the process (kill -9).")
+    boolean syncWrites;
+
+    @Option(names = "--credentials-file",
+            description = "File of ACCESS_KEY_ID:SECRET_ACCESS_KEY lines; signatures are then verified. Also: "
+                    + Credentials.ENVIRONMENT_VARIABLE + "=ID:SECRET,...")
+    Path credentialsFile;
+
+    @Option(names = "--allow-unauthenticated",
+            description = "Accept any signature even when listening on a non-loopback address.")
+    boolean allowUnauthenticated;
+
+    @Option(names = "--region", defaultValue = "us-east-1", description = "Region named in ARNs. Default: ${DEFAULT-VALUE}.")
+    String region;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> credentials = Credentials.load(credentialsFile, System.getenv(Credentials.ENVIRONMENT_VARIABLE));
+        InetAddress address = InetAddress.getByName(bind);
+        if (!address.isLoopbackAddress() && credentials.isEmpty() && !allowUnauthenticated) {
+            System.err.println("flywheel: refusing to listen on " + bind + " without credentials: anyone could reach"
+                    + " the data. Configure --credentials-file (or " + Credentials.ENVIRONMENT_VARIABLE
+                    + "), or pass --allow-unauthenticated.");
+            return 2;
+        }
+        Path absoluteDataDir = inMemory ? null : dataDir.toAbsolutePath().normalize();
+        Storage storage = RocksDbStorage.open(new RocksDbConfig(absoluteDataDir, inMemory, syncWrites));
+        FlywheelServer server;
+        InetSocketAddress bound;
+        try {
+            ServerConfig serverConfig = ServerConfig.defaults()
+                    .withBindAddress(address).withPort(port).withCredentials(credentials)
+                    .withAllowUnauthenticated(allowUnauthenticated).withRegion(region);
+            FlywheelEngine engine = new FlywheelEngine(storage,
+                    new EngineConfig(region, "000000000000", bind + ":" + port, Clock.systemUTC()));
+            server = new FlywheelServer(serverConfig, engine);
+            bound = server.start();
+        } catch (Exception e) {
+            storage.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Flywheel stopping: finishing in-flight requests");
+            try {
+                server.close();
+            } finally {
+                storage.close();
+                log.info("Flywheel stopped");
+                stopped.countDown();
+            }
+        }, "flywheel-shutdown"));
+        log.info("Flywheel {} listening on http://{}:{} (data: {}, writes: {}, authentication: {})",
+                Version.current(), bound.getAddress().getHostAddress(), bound.getPort(),
+                inMemory ? "in memory" : absoluteDataDir,
+                inMemory ? "not persisted" : syncWrites ? "fsync on every commit" : "write-ahead log, survives a process crash",
+                credentials.isEmpty() ? "any signature accepted" : credentials.size() + " access key(s), signatures verified");
+        stopped.await();
+        return 0;
+    }
+}
