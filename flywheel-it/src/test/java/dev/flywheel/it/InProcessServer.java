@@ -1,0 +1,43 @@
+package dev.flywheel.it;
+
+import dev.flywheel.engine.EngineConfig;
+import dev.flywheel.engine.FlywheelEngine;
+import dev.flywheel.server.FlywheelServer;
+import dev.flywheel.server.ServerConfig;
+import dev.flywheel.storage.Storage;
+import dev.flywheel.storage.rocksdb.RocksDbConfig;
+import dev.flywheel.storage.rocksdb.RocksDbStorage;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+
+/** A Flywheel server in this JVM on an ephemeral loopback port, over in-memory RocksDB. */
+final class InProcessServer implements AutoCloseable {
+    private final Storage storage;
+    private final FlywheelServer server;
+    private final URI endpoint;
+
+    InProcessServer() {
+        this(Map.of());
+    }
+
+    InProcessServer(Map<String, String> credentials) {
+        storage = RocksDbStorage.open(new RocksDbConfig(null, true, false));
+        FlywheelEngine engine = new FlywheelEngine(storage,
+                new EngineConfig("us-east-1", "000000000000", "localhost", Clock.systemUTC()));
+        server = new FlywheelServer(ServerConfig.defaults().withPort(0).withCredentials(credentials), engine);
+        InetSocketAddress address = server.start();
+        endpoint = URI.create("http://127.0.0.1:" + address.getPort());
+    }
+
+    URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        storage.close();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.flywheel.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Flywheel as a separate process, started the way users start it, on an ephemeral port it reports
+ * in its startup line. Its output is kept for assertions and for failure messages.
+ */
+final class ServerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.]+:[0-9]+)");
+    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final URI endpoint;
+
+    private ServerProcess(List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
+        process = pb.start();
+        CompletableFuture<URI> started = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("flywheel-output").start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    output.add(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) started.complete(URI.create(m.group(1)));
+                }
+            } catch (IOException ignored) {
+                // the process is gone
+            }
+            started.completeExceptionally(new IllegalStateException("Flywheel exited before listening:\n" + output()));
+        });
+        try {
+            endpoint = started.get(3, TimeUnit.MINUTES);  // generous: ./flywheel may build first
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("Flywheel did not start: " + e.getMessage() + "\n" + output(), e);
+        }
+    }
+
+    /** {@code java -jar flywheel.jar serve --port 0 --data-dir DIR ARGS...} with this JVM's java. */
+    static ServerProcess jar(Path dataDir, String... args) throws IOException, InterruptedException {
+        Path jar = REPO.resolve("flywheel-cli/target/flywheel.jar");
+        if (!Files.exists(jar)) throw new IllegalStateException("build the jar first: " + jar);
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
+                "serve", "--port", "0", "--data-dir", dataDir.toString()));
+        command.addAll(List.of(args));
+        return new ServerProcess(command);
+    }
+
+    /** The README's start command: {@code ./flywheel serve ...}. */
+    static ServerProcess readmeCommand(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(REPO.resolve("flywheel").toString(), "serve"));
+        command.addAll(List.of(args));
+        return new ServerProcess(command);
+    }
+
+    URI endpoint() { return endpoint; }
+
+    String output() { return String.join("\n", output); }
+
+    /** SIGKILL: the process gets no chance to flush or clean up. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM, then waits for a clean exit; returns the exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("Flywheel did not stop on SIGTERM:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) kill();
+    }
+}
