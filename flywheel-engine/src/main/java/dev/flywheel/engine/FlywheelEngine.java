@@ -1,7 +1,9 @@
 package dev.flywheel.engine;
 
+import dev.flywheel.engine.item.BatchOperations;
 import dev.flywheel.engine.item.ItemOperations;
 import dev.flywheel.engine.item.ItemStore;
+import dev.flywheel.engine.query.QueryOperations;
 import dev.flywheel.engine.table.Arns;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableOperations;
@@ -27,12 +29,17 @@ public final class FlywheelEngine implements DynamoDbApi {
     private final TableOperations tables;
     private final ItemOperations items;
     private final TagOperations tags;
+    private final BatchOperations batches;
+    private final QueryOperations queries;
 
     public FlywheelEngine(Storage storage, EngineConfig config) {
         this.config = config;
         Catalog catalog = new Catalog(storage, new Arns(config.region(), config.accountId()));
         this.tables = new TableOperations(catalog, storage, config.clock());
-        this.items = new ItemOperations(catalog, new ItemStore(storage));
+        ItemStore itemStore = new ItemStore(storage);
+        this.items = new ItemOperations(catalog, itemStore);
+        this.batches = new BatchOperations(catalog, itemStore);
+        this.queries = new QueryOperations(catalog, storage);
         this.tags = new TagOperations(catalog);
     }
 
@@ -46,6 +53,12 @@ public final class FlywheelEngine implements DynamoDbApi {
     @Override public GetItemOutput getItem(GetItemInput request) { return items.getItem(request); }
     @Override public DeleteItemOutput deleteItem(DeleteItemInput request) { return items.deleteItem(request); }
     @Override public UpdateItemOutput updateItem(UpdateItemInput request) { return items.updateItem(request); }
+
+    @Override public QueryOutput query(QueryInput request) { return queries.query(request); }
+    @Override public ScanOutput scan(ScanInput request) { return queries.scan(request); }
+
+    @Override public BatchGetItemOutput batchGetItem(BatchGetItemInput request) { return batches.batchGetItem(request); }
+    @Override public BatchWriteItemOutput batchWriteItem(BatchWriteItemInput request) { return batches.batchWriteItem(request); }
 
     @Override public Void tagResource(TagResourceInput request) { tags.tagResource(request); return null; }
     @Override public Void untagResource(UntagResourceInput request) { tags.untagResource(request); return null; }

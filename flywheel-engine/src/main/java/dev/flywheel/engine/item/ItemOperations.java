@@ -63,7 +63,7 @@ public final class ItemOperations {
         Map<String, AttributeValue> item = items.get(table, key);
         boolean consistent = Boolean.TRUE.equals(request.consistentRead());
         double units = CapacityUnits.read(item == null ? 0 : ItemSize.of(item), consistent);
-        return new GetItemOutput(item == null ? null : project(item, attributesToGet),
+        return new GetItemOutput(item == null ? null : AttributesToGet.apply(item, attributesToGet),
                 ConsumedCapacities.read(request.returnConsumedCapacity(), table.name(), units));
     }
 
@@ -108,8 +108,8 @@ public final class ItemOperations {
             case NONE -> null;
             case ALL_OLD -> change.oldItem();
             case ALL_NEW -> change.newItem();
-            case UPDATED_OLD -> change.oldItem() == null ? null : select(change.oldItem(), updates.keySet());
-            case UPDATED_NEW -> select(change.newItem(), updates.keySet());
+            case UPDATED_OLD -> change.oldItem() == null ? null : AttributesToGet.apply(change.oldItem(), updates.keySet());
+            case UPDATED_NEW -> AttributesToGet.apply(change.newItem(), updates.keySet());
         };
         return new UpdateItemOutput(attributes == null || attributes.isEmpty() ? null : attributes,
                 ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(size)),
@@ -124,18 +124,7 @@ public final class ItemOperations {
         return size;
     }
 
-    private static Map<String, AttributeValue> project(Map<String, AttributeValue> item, List<String> names) {
-        return names == null ? item : select(item, names);
-    }
 
-    private static Map<String, AttributeValue> select(Map<String, AttributeValue> item, Iterable<String> names) {
-        Map<String, AttributeValue> out = new LinkedHashMap<>();
-        for (String name : names) {
-            AttributeValue v = item.get(name);
-            if (v != null) out.put(name, v);
-        }
-        return out;
-    }
 
     private static void checkNoDuplicates(List<String> names) {
         Set<String> seen = new HashSet<>();

@@ -1,0 +1,149 @@
+package dev.flywheel.engine.item;
+
+import dev.flywheel.engine.Unsupported;
+import dev.flywheel.engine.capacity.CapacityUnits;
+import dev.flywheel.engine.capacity.ConsumedCapacities;
+import dev.flywheel.engine.table.Catalog;
+import dev.flywheel.engine.table.TableDefinition;
+import dev.flywheel.model.AttributeValue;
+import dev.flywheel.model.DynamoDbException.ValidationException;
+import dev.flywheel.model.shapes.BatchGetItemInput;
+import dev.flywheel.model.shapes.BatchGetItemOutput;
+import dev.flywheel.model.shapes.BatchWriteItemInput;
+import dev.flywheel.model.shapes.BatchWriteItemOutput;
+import dev.flywheel.model.shapes.ConsumedCapacity;
+import dev.flywheel.model.shapes.KeysAndAttributes;
+import dev.flywheel.model.shapes.WriteRequest;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * BatchGetItem and BatchWriteItem (API Reference): up to 100 keys / 25 writes over any tables, each
+ * request validated whole before any item is read or written; not atomic (each item is).
+ */
+public final class BatchOperations {
+    static final int MAX_GET_KEYS = 100;
+    static final int MAX_WRITES = 25;
+    /** A BatchGetItem response holds at most 16 MB; keys past that are returned as UnprocessedKeys. */
+    static final long MAX_GET_RESPONSE_BYTES = 16L * 1024 * 1024;
+
+    private final Catalog catalog;
+    private final ItemStore items;
+
+    public BatchOperations(Catalog catalog, ItemStore items) {
+        this.catalog = catalog;
+        this.items = items;
+    }
+
+    private record PlannedWrite(TableDefinition table, ItemKey key, Map<String, AttributeValue> item) {}
+
+    public BatchWriteItemOutput batchWriteItem(BatchWriteItemInput request) {
+        int total = request.requestItems().values().stream().mapToInt(List::size).sum();
+        if (total > MAX_WRITES) {
+            throw new ValidationException("Too many items requested for the BatchWriteItem call");
+        }
+        List<PlannedWrite> plan = new ArrayList<>(total);
+        for (Map.Entry<String, List<WriteRequest>> e : request.requestItems().entrySet()) {
+            TableDefinition table = catalog.require(e.getKey());
+            Set<ByteBuffer> keys = new HashSet<>();
+            for (WriteRequest w : e.getValue()) {
+                if ((w.putRequest() == null) == (w.deleteRequest() == null)) {
+                    throw new ValidationException("Supplied WriteRequest must contain exactly one of PutRequest or"
+                            + " DeleteRequest");
+                }
+                PlannedWrite planned;
+                if (w.putRequest() != null) {
+                    Map<String, AttributeValue> item = AttributeValues.normalize(w.putRequest().item());
+                    planned = new PlannedWrite(table, ItemKey.ofItem(table, item), item);
+                    if (ItemSize.of(item) > ItemSize.MAX_ITEM_BYTES) {
+                        throw new ValidationException("Item size has exceeded the maximum allowed size");
+                    }
+                } else {
+                    planned = new PlannedWrite(table, ItemKey.ofKey(table, w.deleteRequest().key()), null);
+                }
+                if (!keys.add(identity(planned.key()))) {
+                    throw new ValidationException("Provided list of item keys contains duplicates");
+                }
+                plan.add(planned);
+            }
+        }
+        Map<String, Double> units = new LinkedHashMap<>();
+        for (PlannedWrite w : plan) {
+            ItemStore.Change change = items.write(w.table(), w.key(), old -> w.item());
+            long size = Math.max(change.oldItem() == null ? 0 : ItemSize.of(change.oldItem()),
+                    w.item() == null ? 0 : ItemSize.of(w.item()));
+            units.merge(w.table().name(), CapacityUnits.write(size), Double::sum);
+        }
+        return new BatchWriteItemOutput(Map.of(), null, consumed(request.returnConsumedCapacity(), units, false));
+    }
+
+    public BatchGetItemOutput batchGetItem(BatchGetItemInput request) {
+        int total = request.requestItems().values().stream().mapToInt(k -> k.keys().size()).sum();
+        if (total > MAX_GET_KEYS) {
+            throw new ValidationException("Too many items requested for the BatchGetItem call");
+        }
+        record PlannedGet(TableDefinition table, KeysAndAttributes request, List<ItemKey> keys) {}
+        List<PlannedGet> plan = new ArrayList<>();
+        for (Map.Entry<String, KeysAndAttributes> e : request.requestItems().entrySet()) {
+            KeysAndAttributes k = e.getValue();
+            Unsupported.whenPresent(k.projectionExpression(), "ProjectionExpression");
+            Unsupported.whenPresent(k.expressionAttributeNames(), "ExpressionAttributeNames");
+            TableDefinition table = catalog.require(e.getKey());
+            Set<ByteBuffer> seen = new HashSet<>();
+            List<ItemKey> keys = new ArrayList<>(k.keys().size());
+            for (Map<String, AttributeValue> key : k.keys()) {
+                ItemKey itemKey = ItemKey.ofKey(table, key);
+                if (!seen.add(identity(itemKey))) {
+                    throw new ValidationException("Provided list of item keys contains duplicates");
+                }
+                keys.add(itemKey);
+            }
+            plan.add(new PlannedGet(table, k, keys));
+        }
+        Map<String, List<Map<String, AttributeValue>>> responses = new LinkedHashMap<>();
+        Map<String, KeysAndAttributes> unprocessed = new LinkedHashMap<>();
+        Map<String, Double> units = new LinkedHashMap<>();
+        long responseBytes = 0;
+        for (PlannedGet get : plan) {
+            String name = get.table().name();
+            List<Map<String, AttributeValue>> found = responses.computeIfAbsent(name, n -> new ArrayList<>());
+            boolean consistent = Boolean.TRUE.equals(get.request().consistentRead());
+            for (int i = 0; i < get.keys().size(); i++) {
+                if (responseBytes >= MAX_GET_RESPONSE_BYTES) {
+                    List<Map<String, AttributeValue>> rest = get.request().keys().subList(i, get.keys().size());
+                    unprocessed.put(name, get.request().toBuilder().keys(List.copyOf(rest)).build());
+                    break;
+                }
+                Map<String, AttributeValue> item = items.get(get.table(), get.keys().get(i));
+                long size = item == null ? 0 : ItemSize.of(item);
+                units.merge(name, CapacityUnits.read(size, consistent), Double::sum);
+                if (item != null) {
+                    responseBytes += size;
+                    found.add(AttributesToGet.apply(item, get.request().attributesToGet()));
+                }
+            }
+        }
+        return new BatchGetItemOutput(responses, unprocessed, consumed(request.returnConsumedCapacity(), units, true));
+    }
+
+
+    private static List<ConsumedCapacity> consumed(String mode, Map<String, Double> units, boolean read) {
+        if (mode == null || mode.equals("NONE")) return null;
+        List<ConsumedCapacity> out = new ArrayList<>();
+        units.forEach((table, u) -> out.add(read
+                ? ConsumedCapacities.read(mode, table, u)
+                : ConsumedCapacities.write(mode, table, u)));
+        return out;
+    }
+
+    /** A key's identity for duplicate detection: its storage bytes (numbers already normalized). */
+    private static ByteBuffer identity(ItemKey key) {
+        return ByteBuffer.allocate(4 + key.partitionKey().length + key.sortKey().length)
+                .putInt(key.partitionKey().length).put(key.partitionKey()).put(key.sortKey()).flip();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.flywheel.engine.query;
+
+import dev.flywheel.engine.item.AttributeValues;
+import dev.flywheel.engine.item.KeyEncoding;
+import dev.flywheel.engine.table.KeyAttribute;
+import dev.flywheel.engine.table.TableDefinition;
+import dev.flywheel.model.AttributeValue;
+import dev.flywheel.model.DynamoDbException.ValidationException;
+import dev.flywheel.model.shapes.Condition;
+import dev.flywheel.storage.KeyRange;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Query's key condition in storage terms: the partition key's bytes and the range of sort keys.
+ * Built from the legacy {@code KeyConditions}: the partition key with EQ, the sort key with EQ, LE,
+ * LT, GE, GT, BEGINS_WITH or BETWEEN.
+ */
+record KeyConditions(byte[] partitionKey, KeyRange sortKeyRange) {
+    private static final String INVALID = "One or more parameter values were invalid: ";
+
+    static KeyConditions fromLegacy(TableDefinition table, Map<String, Condition> conditions) {
+        Condition hash = conditions.get(table.hashKey().name());
+        if (hash == null) {
+            throw new ValidationException("Query condition missed key schema element: " + table.hashKey().name());
+        }
+        for (String name : conditions.keySet()) {
+            if (!table.isKeyAttribute(name)) throw new ValidationException("Query key condition not supported");
+        }
+        if (!hash.comparisonOperator().equals("EQ")) throw new ValidationException("Query key condition not supported");
+        byte[] partition = KeyEncoding.encode(operand(table.hashKey(), hash, 1).getFirst());
+        KeyRange range = KeyRange.ALL;
+        if (table.rangeKey() != null && conditions.containsKey(table.rangeKey().name())) {
+            range = sortKeyRange(table.rangeKey(), conditions.get(table.rangeKey().name()));
+        }
+        return new KeyConditions(partition, range);
+    }
+
+    private static KeyRange sortKeyRange(KeyAttribute key, Condition c) {
+        String op = c.comparisonOperator();
+        return switch (op) {
+            case "EQ" -> KeyRange.exactly(bytes(key, c, 1, 0));
+            case "LT" -> new KeyRange(null, true, bytes(key, c, 1, 0), false);
+            case "LE" -> new KeyRange(null, true, bytes(key, c, 1, 0), true);
+            case "GT" -> new KeyRange(bytes(key, c, 1, 0), false, null, true);
+            case "GE" -> new KeyRange(bytes(key, c, 1, 0), true, null, true);
+            case "BEGINS_WITH" -> {
+                if (key.type().equals("N")) throw new ValidationException("Query key condition not supported");
+                yield KeyRange.prefix(bytes(key, c, 1, 0));
+            }
+            case "BETWEEN" -> {
+                byte[] low = bytes(key, c, 2, 0), high = bytes(key, c, 2, 1);
+                if (Arrays.compareUnsigned(low, high) > 0) {
+                    throw new ValidationException("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound"
+                            + " to be greater than or equal to lower bound; lower operand: " + show(c, 0)
+                            + ", upper operand: " + show(c, 1));
+                }
+                yield new KeyRange(low, true, high, true);
+            }
+            default -> throw new ValidationException("Query key condition not supported");
+        };
+    }
+
+    private static String show(Condition c, int i) {
+        AttributeValue v = c.attributeValueList().get(i);
+        return "AttributeValue: {" + v.type() + ":" + switch (v) {
+            case AttributeValue.S s -> s.value();
+            case AttributeValue.N n -> n.value();
+            default -> v.toString();
+        } + "}";
+    }
+
+    private static byte[] bytes(KeyAttribute key, Condition c, int arity, int index) {
+        return KeyEncoding.encode(operand(key, c, arity).get(index));
+    }
+
+    private static List<AttributeValue> operand(KeyAttribute key, Condition c, int arity) {
+        List<AttributeValue> values = c.attributeValueList();
+        if (values == null || values.size() != arity) {
+            throw new ValidationException(INVALID + "Invalid number of argument(s) for the " + c.comparisonOperator()
+                    + " ComparisonOperator");
+        }
+        for (AttributeValue v : values) {
+            if (!v.type().equals(key.type())) {
+                throw new ValidationException(INVALID + "Condition parameter type does not match schema type");
+            }
+        }
+        return values.stream().map(AttributeValues::normalize).toList();
+    }
+}
