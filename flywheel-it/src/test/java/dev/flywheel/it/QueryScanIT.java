@@ -31,7 +31,8 @@ class QueryScanIT {
         for (int p = 0; p < PARTITIONS; p++) {
             List<WriteRequest> batch = new ArrayList<>();
             for (int s = 0; s < PER_PARTITION; s++) {
-                batch.add(WriteRequest.builder().putRequest(r -> r.item(item("p" + pFinal(p), s))).build());
+                Map<String, AttributeValue> item = item("p" + p, s);
+                batch.add(WriteRequest.builder().putRequest(r -> r.item(item)).build());
                 if (batch.size() == 25) {
                     write(batch);
                     batch.clear();
@@ -40,8 +41,6 @@ class QueryScanIT {
             if (!batch.isEmpty()) write(batch);
         }
     }
-
-    private static int pFinal(int p) { return p; }
 
     private static void write(List<WriteRequest> batch) {
         BatchWriteItemResponse r = ddb.batchWriteItem(b -> b.requestItems(Map.of(table, List.copyOf(batch))));
