@@ -64,9 +64,9 @@ final class Parser {
     // ---------------------------------------------------------------- conditions
 
     Result<Condition> condition() {
-        Object node = or();
+        Condition root = asCondition(or());
         expect(Type.EOF);
-        return new Result<>(asCondition(node), redundantParentheses, null);
+        return new Result<>(root, redundantParentheses, null);
     }
 
     private Object or() {
