@@ -97,10 +97,10 @@ public final class Placeholders {
     }
 
     /** The {@code #names} used so far, in first-use order. */
-    public Set<String> usedNames() { return Set.copyOf(usedNames); }
+    public Set<String> usedNames() { return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(usedNames)); }
 
     /** The {@code :values} used so far, in first-use order. */
-    public Set<String> usedValues() { return Set.copyOf(usedValues); }
+    public Set<String> usedValues() { return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(usedValues)); }
 
     /**
      * Call after resolving all of a request's expressions.
