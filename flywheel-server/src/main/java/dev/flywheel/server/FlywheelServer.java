@@ -4,6 +4,7 @@ import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.protocol.auth.RequestAuthenticator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -64,8 +65,8 @@ public final class FlywheelServer implements AutoCloseable {
      * Binds and starts serving.
      *
      * @return the address listened on, with the actual port when the configured one was 0
-     * @throws IllegalStateException if called twice
-     * @throws RuntimeException the bind failure (e.g. {@link java.net.BindException}) if the address is taken
+     * @throws IllegalStateException if called twice, or if binding fails (the cause says why, e.g. a
+     *     {@link java.net.BindException} when the port is taken)
      */
     public synchronized InetSocketAddress start() {
         if (started) {
@@ -74,20 +75,20 @@ public final class FlywheelServer implements AutoCloseable {
         started = true;
         executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("flywheel-request-", 0).factory());
         eventLoops = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        try {
-            listener = new ServerBootstrap()
-                    .group(eventLoops)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ServerPipeline(endpoint, executor, config.maxRequestBytes(), connections))
-                    .bind(config.bindAddress(), config.port())
-                    .syncUninterruptibly()
-                    .channel();
-        } catch (RuntimeException e) {
+        ChannelFuture bound = new ServerBootstrap()
+                .group(eventLoops)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ServerPipeline(endpoint, executor, config.maxRequestBytes(), connections))
+                .bind(config.bindAddress(), config.port())
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             releaseThreads();
-            throw e;
+            throw new IllegalStateException(
+                    "cannot listen on " + config.bindAddress().getHostAddress() + ":" + config.port(), bound.cause());
         }
+        listener = bound.channel();
         InetSocketAddress address = (InetSocketAddress) listener.localAddress();
         log.info("Flywheel listening on {} ({})", address, config);
         return address;

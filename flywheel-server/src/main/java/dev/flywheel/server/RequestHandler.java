@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -122,9 +123,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A connection that fails is closed, never left hanging; a reset by the client is routine. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("Closing connection {} after {}", ctx.channel(), cause.toString());
+        if (cause instanceof IOException) {
+            log.debug("Closing connection {} after {}", ctx.channel(), cause.toString());
+        } else {
+            log.warn("Closing connection {} after an unexpected failure", ctx.channel(), cause);
+        }
         ctx.close();
     }
 }

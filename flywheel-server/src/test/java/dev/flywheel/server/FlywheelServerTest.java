@@ -272,6 +272,20 @@ class FlywheelServerTest {
             server.close();
         }
 
+        @Test
+        void aTakenPortFailsStartWithTheBindError() {
+            try (FlywheelServer first = start(ServerConfig.defaults().withPort(0), TestInvoker.echoingOperation())) {
+                int port = first.start().getPort();
+                FlywheelServer second = start(ServerConfig.defaults().withPort(port), TestInvoker.echoingOperation());
+
+                assertThatThrownBy(second::start)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining(":" + port)
+                        .hasCauseInstanceOf(java.net.BindException.class);
+                second.close();
+            }
+        }
+
         private static void await(CountDownLatch latch) {
             try {
                 latch.await();

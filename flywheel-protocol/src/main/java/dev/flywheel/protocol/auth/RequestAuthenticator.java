@@ -32,6 +32,7 @@ public interface RequestAuthenticator {
      */
     static RequestAuthenticator create(Map<String, String> secretKeysByAccessKeyId, String service, Clock clock) {
         if (secretKeysByAccessKeyId.isEmpty()) {
+            // Parsing alone: it throws for a missing or malformed header, and the result is not needed.
             return AuthorizationHeader::parse;
         }
         return new SignatureVerifier(secretKeysByAccessKeyId, service, clock);
