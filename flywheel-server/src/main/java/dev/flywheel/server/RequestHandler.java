@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -55,7 +56,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
-        if (message instanceof FullHttpRequest request) {
+        if (closing && (message instanceof FullHttpRequest || message instanceof OversizedRequest)) {
+            // Sent after a request that closes the connection: it will never be answered, so never run it.
+            ReferenceCountUtil.release(message);
+        } else if (message instanceof FullHttpRequest request) {
             try {
                 if (request.decoderResult().isFailure()) {
                     enqueue(ctx, () -> Answer.BAD_REQUEST, request.protocolVersion(), false);

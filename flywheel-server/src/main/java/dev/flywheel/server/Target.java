@@ -36,9 +36,4 @@ record Target(Service service, String operation) {
         // {"__type":"com.amazon.coral.service#UnknownOperationException"}: no message.
         throw new UnknownOperationException(null);
     }
-
-    @Override
-    public String toString() {
-        return service.prefix + "." + operation;
-    }
 }

@@ -274,6 +274,17 @@ class ServerPipelineTest {
         }
 
         @Test
+        void requestsPipelinedAfterConnectionCloseAreNeverRun() {
+            FullHttpRequest closing = request("DynamoDB_20120810.PutItem", "{}");
+            closing.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            connect().send(closing, request("DynamoDB_20120810.DeleteItem", "{}"));
+
+            assertThat(allResponses()).hasSize(1);
+            assertThat(invoker.targets).containsExactly(new Target(Target.Service.DYNAMODB, "PutItem"));
+            assertThat(connection.isOpen()).isFalse();
+        }
+
+        @Test
         void http10ClosesUnlessAskedToKeepAlive() {
             FullHttpRequest closing = listTables().setProtocolVersion(HttpVersion.HTTP_1_0);
             connect().send(closing);
