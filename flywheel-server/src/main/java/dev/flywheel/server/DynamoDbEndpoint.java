@@ -1,0 +1,81 @@
+package dev.flywheel.server;
+
+import dev.flywheel.model.DynamoDbException;
+import dev.flywheel.model.DynamoDbException.InternalServerError;
+import dev.flywheel.protocol.auth.RequestAuthenticator;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one request the way DynamoDB's endpoint does, independent of connections and threads:
+ *
+ * <ol>
+ *   <li>{@code GET} is the health check; any method but {@code POST}, or a body that is not JSON,
+ *       is answered 404 {@code <UnknownOperationException/>};
+ *   <li>{@code X-Amz-Target} names the operation (UnknownOperationException when it does not);
+ *   <li>the SigV4 signature is checked;
+ *   <li>the {@link RequestInvoker} runs the operation.
+ * </ol>
+ *
+ * <p>That order is DynamoDB's: an unknown target is reported before a missing signature. Errors are
+ * answered with their status and rendered body; anything else thrown is logged and answered 500.
+ * Thread-safe.
+ */
+final class DynamoDbEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(DynamoDbEndpoint.class);
+
+    private final RequestInvoker invoker;
+    private final RequestAuthenticator authenticator;
+    private final Answer healthy;
+
+    DynamoDbEndpoint(RequestInvoker invoker, RequestAuthenticator authenticator, String region) {
+        this.invoker = invoker;
+        this.authenticator = authenticator;
+        // What DynamoDB answers GET /: its host name, and a trailing space.
+        this.healthy = new Answer(200, "text/plain", Answer.bytes("healthy: dynamodb." + region + ".amazonaws.com "));
+    }
+
+    /** The answer to {@code request}; throws only if rendering an error fails. */
+    Answer answer(ReceivedRequest request) {
+        if (request.method().equals("GET")) {
+            return healthy;
+        }
+        String responseType = responseContentType(request.header(HttpHeaderNames.CONTENT_TYPE.toString()));
+        if (!request.method().equals("POST") || (request.body().length > 0 && responseType == null)) {
+            return Answer.NOT_FOUND;
+        }
+        responseType = responseType == null ? Answer.AMZ_JSON_1_0 : responseType;
+        try {
+            Target target = Target.parse(request.header("X-Amz-Target"));
+            authenticator.authenticate(request);
+            return new Answer(200, responseType, invoker.invoke(target, request.body(), 0, request.body().length));
+        } catch (DynamoDbException e) {
+            return error(e, responseType);
+        } catch (RuntimeException e) {
+            log.error("Unexpected failure answering {}", request.header("X-Amz-Target"), e);
+            return error(new InternalServerError("Internal server error"), responseType);
+        }
+    }
+
+    /** The answer to {@code error}, with the error's status. */
+    Answer error(DynamoDbException error, String contentType) {
+        return new Answer(error.status(), contentType, invoker.renderError(error));
+    }
+
+    /**
+     * DynamoDB takes JSON as {@code application/x-amz-json-1.0} (what the SDKs send) or as
+     * {@code application/json}, and answers in the type it was sent; null for any other type.
+     */
+    private static String responseContentType(String requestContentType) {
+        if (requestContentType == null) {
+            return null;
+        }
+        int semicolon = requestContentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? requestContentType : requestContentType.substring(0, semicolon)).trim();
+        if (mediaType.equalsIgnoreCase(Answer.AMZ_JSON_1_0)) {
+            return Answer.AMZ_JSON_1_0;
+        }
+        return mediaType.equalsIgnoreCase("application/json") ? "application/json" : null;
+    }
+}
