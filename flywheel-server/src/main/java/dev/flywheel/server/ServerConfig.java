@@ -18,6 +18,8 @@ import java.util.TreeSet;
  * @param maxRequestBytes the largest request body accepted; larger ones are answered 413
  * @param region the region named in the health check ({@code GET /})
  * @param shutdownTimeout how long {@link FlywheelServer#close()} lets in-flight requests finish
+ * @param allowUnauthenticated accept any signature even on a non-loopback address (an explicit,
+ *     unsafe choice: anyone who reaches the address reaches the data)
  */
 public record ServerConfig(
         InetAddress bindAddress,
@@ -25,7 +27,8 @@ public record ServerConfig(
         Map<String, String> credentials,
         int maxRequestBytes,
         String region,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        boolean allowUnauthenticated) {
 
     /** DynamoDB's limit on a request: 16 MiB (BatchWriteItem's documented total request size). */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -44,7 +47,7 @@ public record ServerConfig(
         if (maxRequestBytes < 1) {
             throw new IllegalArgumentException("maxRequestBytes must be positive, not " + maxRequestBytes);
         }
-        if (!bindAddress.isLoopbackAddress() && credentials.isEmpty()) {
+        if (!bindAddress.isLoopbackAddress() && credentials.isEmpty() && !allowUnauthenticated) {
             throw new IllegalArgumentException("listening on " + bindAddress.getHostAddress()
                     + " requires credentials: only a loopback address may accept any signature");
         }
@@ -53,23 +56,36 @@ public record ServerConfig(
     /** Loopback, port 8000, any credentials, 16 MiB bodies, us-east-1, 30 seconds to shut down. */
     public static ServerConfig defaults() {
         return new ServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, Map.of(), DEFAULT_MAX_REQUEST_BYTES,
-                "us-east-1", Duration.ofSeconds(30));
+                "us-east-1", Duration.ofSeconds(30), false);
     }
 
     public ServerConfig withBindAddress(InetAddress newBindAddress) {
-        return new ServerConfig(newBindAddress, port, credentials, maxRequestBytes, region, shutdownTimeout);
+        return new ServerConfig(newBindAddress, port, credentials, maxRequestBytes, region, shutdownTimeout,
+                allowUnauthenticated);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bindAddress, newPort, credentials, maxRequestBytes, region, shutdownTimeout);
+        return new ServerConfig(bindAddress, newPort, credentials, maxRequestBytes, region, shutdownTimeout,
+                allowUnauthenticated);
     }
 
     public ServerConfig withCredentials(Map<String, String> newCredentials) {
-        return new ServerConfig(bindAddress, port, newCredentials, maxRequestBytes, region, shutdownTimeout);
+        return new ServerConfig(bindAddress, port, newCredentials, maxRequestBytes, region, shutdownTimeout,
+                allowUnauthenticated);
     }
 
     public ServerConfig withMaxRequestBytes(int newMaxRequestBytes) {
-        return new ServerConfig(bindAddress, port, credentials, newMaxRequestBytes, region, shutdownTimeout);
+        return new ServerConfig(bindAddress, port, credentials, newMaxRequestBytes, region, shutdownTimeout,
+                allowUnauthenticated);
+    }
+
+    public ServerConfig withRegion(String newRegion) {
+        return new ServerConfig(bindAddress, port, credentials, maxRequestBytes, newRegion, shutdownTimeout,
+                allowUnauthenticated);
+    }
+
+    public ServerConfig withAllowUnauthenticated(boolean allow) {
+        return new ServerConfig(bindAddress, port, credentials, maxRequestBytes, region, shutdownTimeout, allow);
     }
 
     /** Names the access key ids but never the secrets: configurations end up in logs. */
@@ -77,6 +93,7 @@ public record ServerConfig(
     public String toString() {
         return "ServerConfig[bindAddress=" + bindAddress.getHostAddress() + ", port=" + port
                 + ", accessKeyIds=" + new TreeSet<>(credentials.keySet()) + ", maxRequestBytes=" + maxRequestBytes
-                + ", region=" + region + ", shutdownTimeout=" + shutdownTimeout + "]";
+                + ", region=" + region + ", shutdownTimeout=" + shutdownTimeout
+                + ", allowUnauthenticated=" + allowUnauthenticated + "]";
     }
 }

@@ -19,8 +19,11 @@ import java.util.Map;
  * are covered by the signature when signed, and there is no token service to validate them against.
  */
 final class SignatureVerifier implements RequestAuthenticator {
-    /** How far a request time may be from the server's clock, either way (AWS: 5 minutes). */
-    private static final Duration ALLOWED_SKEW = Duration.ofMinutes(5);
+    /**
+     * How far a request time may be from the server's clock, either way. Most AWS services allow 5
+     * minutes; DynamoDB allows 15 (its "Signature expired" messages say "- 15 min.").
+     */
+    private static final Duration ALLOWED_SKEW = Duration.ofMinutes(15);
     private static final String TERMINATOR = "aws4_request";
 
     private final Map<String, String> secretKeysByAccessKeyId;
@@ -58,12 +61,12 @@ final class SignatureVerifier implements RequestAuthenticator {
         if (authorization.requestTime().isBefore(earliest)) {
             throw new InvalidSignatureException("Signature expired: " + authorization.amzDate()
                     + " is now earlier than " + AuthorizationHeader.basicFormat(earliest)
-                    + " (" + AuthorizationHeader.basicFormat(now) + " - 5 min.)");
+                    + " (" + AuthorizationHeader.basicFormat(now) + " - 15 min.)");
         }
         if (authorization.requestTime().isAfter(latest)) {
             throw new InvalidSignatureException("Signature not yet current: " + authorization.amzDate()
                     + " is still later than " + AuthorizationHeader.basicFormat(latest)
-                    + " (" + AuthorizationHeader.basicFormat(now) + " + 5 min.)");
+                    + " (" + AuthorizationHeader.basicFormat(now) + " + 15 min.)");
         }
     }
 
