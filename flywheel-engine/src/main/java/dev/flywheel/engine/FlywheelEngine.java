@@ -1,5 +1,6 @@
 package dev.flywheel.engine;
 
+import dev.flywheel.engine.expressions.ParsedExpressions;
 import dev.flywheel.engine.item.BatchOperations;
 import dev.flywheel.engine.item.ItemOperations;
 import dev.flywheel.engine.item.ItemStore;
@@ -37,9 +38,10 @@ public final class FlywheelEngine implements DynamoDbApi {
         Catalog catalog = new Catalog(storage, new Arns(config.region(), config.accountId()));
         this.tables = new TableOperations(catalog, storage, config.clock());
         ItemStore itemStore = new ItemStore(storage);
-        this.items = new ItemOperations(catalog, itemStore);
-        this.batches = new BatchOperations(catalog, itemStore);
-        this.queries = new QueryOperations(catalog, storage);
+        ParsedExpressions parsed = new ParsedExpressions();
+        this.items = new ItemOperations(catalog, itemStore, parsed);
+        this.batches = new BatchOperations(catalog, itemStore, parsed);
+        this.queries = new QueryOperations(catalog, storage, parsed);
         this.tags = new TagOperations(catalog);
     }
 

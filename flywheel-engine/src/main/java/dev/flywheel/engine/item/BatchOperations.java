@@ -1,10 +1,14 @@
 package dev.flywheel.engine.item;
 
-import dev.flywheel.engine.Unsupported;
+import dev.flywheel.engine.expressions.ParameterRules;
+import dev.flywheel.engine.expressions.ParsedExpressions;
+import dev.flywheel.engine.expressions.RequestExpressions;
 import dev.flywheel.engine.capacity.CapacityUnits;
 import dev.flywheel.engine.capacity.ConsumedCapacities;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableDefinition;
+import dev.flywheel.expression.Projection;
+import dev.flywheel.expression.ProjectionExpression;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.shapes.BatchGetItemInput;
@@ -34,10 +38,12 @@ public final class BatchOperations {
 
     private final Catalog catalog;
     private final ItemStore items;
+    private final ParsedExpressions parsed;
 
-    public BatchOperations(Catalog catalog, ItemStore items) {
+    public BatchOperations(Catalog catalog, ItemStore items, ParsedExpressions parsed) {
         this.catalog = catalog;
         this.items = items;
+        this.parsed = parsed;
     }
 
     private record PlannedWrite(TableDefinition table, ItemKey key, Map<String, AttributeValue> item) {}
@@ -87,12 +93,15 @@ public final class BatchOperations {
         if (total > MAX_GET_KEYS) {
             throw new ValidationException("Too many items requested for the BatchGetItem call");
         }
-        record PlannedGet(TableDefinition table, KeysAndAttributes request, List<ItemKey> keys) {}
+        record PlannedGet(TableDefinition table, KeysAndAttributes request, List<ItemKey> keys, ProjectionExpression projection) {}
         List<PlannedGet> plan = new ArrayList<>();
         for (Map.Entry<String, KeysAndAttributes> e : request.requestItems().entrySet()) {
             KeysAndAttributes k = e.getValue();
-            Unsupported.whenPresent(k.projectionExpression(), "ProjectionExpression");
-            Unsupported.whenPresent(k.expressionAttributeNames(), "ExpressionAttributeNames");
+            ParameterRules.check().legacy("AttributesToGet", k.attributesToGet()).projection(k.projectionExpression())
+                    .done(k.expressionAttributeNames(), null);
+            RequestExpressions expressions = RequestExpressions.of(parsed, k.expressionAttributeNames(), null);
+            ProjectionExpression projection = expressions.projection(k.projectionExpression());
+            expressions.checkAllUsed();
             TableDefinition table = catalog.require(e.getKey());
             Set<ByteBuffer> seen = new HashSet<>();
             List<ItemKey> keys = new ArrayList<>(k.keys().size());
@@ -103,7 +112,7 @@ public final class BatchOperations {
                 }
                 keys.add(itemKey);
             }
-            plan.add(new PlannedGet(table, k, keys));
+            plan.add(new PlannedGet(table, k, keys, projection));
         }
         Map<String, List<Map<String, AttributeValue>>> responses = new LinkedHashMap<>();
         Map<String, KeysAndAttributes> unprocessed = new LinkedHashMap<>();
@@ -124,7 +133,8 @@ public final class BatchOperations {
                 units.merge(name, CapacityUnits.read(size, consistent), Double::sum);
                 if (item != null) {
                     responseBytes += size;
-                    found.add(AttributesToGet.apply(item, get.request().attributesToGet()));
+                    found.add(get.projection() != null ? Projection.apply(get.projection(), item)
+                            : AttributesToGet.apply(item, get.request().attributesToGet()));
                 }
             }
         }

@@ -1,15 +1,29 @@
 package dev.flywheel.engine.item;
 
-import dev.flywheel.engine.Unsupported;
 import dev.flywheel.engine.capacity.CapacityUnits;
 import dev.flywheel.engine.capacity.ConsumedCapacities;
+import dev.flywheel.engine.expressions.LegacyConditions;
+import dev.flywheel.engine.expressions.ParameterRules;
+import dev.flywheel.engine.expressions.ParsedExpressions;
+import dev.flywheel.engine.expressions.RequestExpressions;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableDefinition;
+import dev.flywheel.expression.Condition;
+import dev.flywheel.expression.ConditionEvaluator;
+import dev.flywheel.expression.DocumentPath;
+import dev.flywheel.expression.Projection;
+import dev.flywheel.expression.ProjectionExpression;
+import dev.flywheel.expression.UpdateAction;
+import dev.flywheel.expression.UpdateEvaluator;
+import dev.flywheel.expression.UpdateExpression;
+import dev.flywheel.expression.UpdateResult;
 import dev.flywheel.model.AttributeValue;
+import dev.flywheel.model.DynamoDbException.ConditionalCheckFailedException;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.shapes.AttributeValueUpdate;
 import dev.flywheel.model.shapes.DeleteItemInput;
 import dev.flywheel.model.shapes.DeleteItemOutput;
+import dev.flywheel.model.shapes.ExpectedAttributeValue;
 import dev.flywheel.model.shapes.GetItemInput;
 import dev.flywheel.model.shapes.GetItemOutput;
 import dev.flywheel.model.shapes.PutItemInput;
@@ -23,30 +37,38 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * PutItem, GetItem, DeleteItem and UpdateItem. Every request is validated completely before any
- * I/O; writes go through {@link ItemStore#write}, so each sees exactly the item it replaces.
+ * PutItem, GetItem, DeleteItem and UpdateItem. Every request is validated completely (expressions
+ * parsed and resolved, legacy parameters translated) before any I/O; writes go through
+ * {@link ItemStore#write}, so conditions are evaluated against exactly the item a write replaces.
  */
 public final class ItemOperations {
     private final Catalog catalog;
     private final ItemStore items;
+    private final ParsedExpressions parsed;
 
-    public ItemOperations(Catalog catalog, ItemStore items) {
+    public ItemOperations(Catalog catalog, ItemStore items, ParsedExpressions parsed) {
         this.catalog = catalog;
         this.items = items;
+        this.parsed = parsed;
     }
 
     public PutItemOutput putItem(PutItemInput request) {
-        Unsupported.whenPresent(request.conditionExpression(), "ConditionExpression");
-        Unsupported.whenPresent(request.expected(), "Expected");
-        Unsupported.whenPresent(request.conditionalOperator(), "ConditionalOperator");
-        Unsupported.whenPresent(request.expressionAttributeNames(), "ExpressionAttributeNames");
-        Unsupported.whenPresent(request.expressionAttributeValues(), "ExpressionAttributeValues");
+        ParameterRules.check()
+                .legacy("Expected", request.expected()).legacy("ConditionalOperator", request.conditionalOperator())
+                .expression("ConditionExpression", request.conditionExpression())
+                .done(request.expressionAttributeNames(), request.expressionAttributeValues());
         ReturnValues returnValues = ReturnValues.parse(request.returnValues(), ReturnValues.NONE, ReturnValues.ALL_OLD);
         TableDefinition table = catalog.require(request.tableName());
         Map<String, AttributeValue> item = AttributeValues.normalize(request.item());
         ItemKey key = ItemKey.ofItem(table, item);
-        long size = checkSize(item);
-        ItemStore.Change change = items.write(table, key, old -> item);
+        long size = checkSize(item, "Item size has exceeded the maximum allowed size");
+        Condition condition = condition(request.conditionExpression(), request.expected(), request.conditionalOperator(),
+                request.expressionAttributeNames(), request.expressionAttributeValues());
+        boolean returnOldOnFailure = returnOldOnFailure(request.returnValuesOnConditionCheckFailure());
+        ItemStore.Change change = items.write(table, key, old -> {
+            check(condition, old, returnOldOnFailure);
+            return item;
+        });
         long old = change.oldItem() == null ? 0 : ItemSize.of(change.oldItem());
         return new PutItemOutput(returnValues == ReturnValues.ALL_OLD ? change.oldItem() : null,
                 ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(Math.max(size, old))),
@@ -54,29 +76,43 @@ public final class ItemOperations {
     }
 
     public GetItemOutput getItem(GetItemInput request) {
-        Unsupported.whenPresent(request.projectionExpression(), "ProjectionExpression");
-        Unsupported.whenPresent(request.expressionAttributeNames(), "ExpressionAttributeNames");
+        ParameterRules.check()
+                .legacy("AttributesToGet", request.attributesToGet())
+                .projection(request.projectionExpression())
+                .done(request.expressionAttributeNames(), null);
         TableDefinition table = catalog.require(request.tableName());
-        List<String> attributesToGet = request.attributesToGet();
-        if (attributesToGet != null) checkNoDuplicates(attributesToGet);
+        if (request.attributesToGet() != null) checkNoDuplicates(request.attributesToGet());
+        ProjectionExpression projection = null;
+        if (request.projectionExpression() != null) {
+            RequestExpressions expressions = RequestExpressions.of(parsed, request.expressionAttributeNames(), null);
+            projection = expressions.projection(request.projectionExpression());
+            expressions.checkAllUsed();
+        }
         ItemKey key = ItemKey.ofKey(table, request.key());
         Map<String, AttributeValue> item = items.get(table, key);
         boolean consistent = Boolean.TRUE.equals(request.consistentRead());
         double units = CapacityUnits.read(item == null ? 0 : ItemSize.of(item), consistent);
-        return new GetItemOutput(item == null ? null : AttributesToGet.apply(item, attributesToGet),
-                ConsumedCapacities.read(request.returnConsumedCapacity(), table.name(), units));
+        Map<String, AttributeValue> returned = item == null ? null
+                : projection != null ? Projection.apply(projection, item)
+                : AttributesToGet.apply(item, request.attributesToGet());
+        return new GetItemOutput(returned, ConsumedCapacities.read(request.returnConsumedCapacity(), table.name(), units));
     }
 
     public DeleteItemOutput deleteItem(DeleteItemInput request) {
-        Unsupported.whenPresent(request.conditionExpression(), "ConditionExpression");
-        Unsupported.whenPresent(request.expected(), "Expected");
-        Unsupported.whenPresent(request.conditionalOperator(), "ConditionalOperator");
-        Unsupported.whenPresent(request.expressionAttributeNames(), "ExpressionAttributeNames");
-        Unsupported.whenPresent(request.expressionAttributeValues(), "ExpressionAttributeValues");
+        ParameterRules.check()
+                .legacy("Expected", request.expected()).legacy("ConditionalOperator", request.conditionalOperator())
+                .expression("ConditionExpression", request.conditionExpression())
+                .done(request.expressionAttributeNames(), request.expressionAttributeValues());
         ReturnValues returnValues = ReturnValues.parse(request.returnValues(), ReturnValues.NONE, ReturnValues.ALL_OLD);
         TableDefinition table = catalog.require(request.tableName());
         ItemKey key = ItemKey.ofKey(table, request.key());
-        ItemStore.Change change = items.write(table, key, old -> null);
+        Condition condition = condition(request.conditionExpression(), request.expected(), request.conditionalOperator(),
+                request.expressionAttributeNames(), request.expressionAttributeValues());
+        boolean returnOldOnFailure = returnOldOnFailure(request.returnValuesOnConditionCheckFailure());
+        ItemStore.Change change = items.write(table, key, old -> {
+            check(condition, old, returnOldOnFailure);
+            return null;
+        });
         long old = change.oldItem() == null ? 0 : ItemSize.of(change.oldItem());
         return new DeleteItemOutput(returnValues == ReturnValues.ALL_OLD ? change.oldItem() : null,
                 ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(old)),
@@ -84,47 +120,118 @@ public final class ItemOperations {
     }
 
     public UpdateItemOutput updateItem(UpdateItemInput request) {
-        Unsupported.whenPresent(request.updateExpression(), "UpdateExpression");
-        Unsupported.whenPresent(request.conditionExpression(), "ConditionExpression");
-        Unsupported.whenPresent(request.expected(), "Expected");
-        Unsupported.whenPresent(request.conditionalOperator(), "ConditionalOperator");
-        Unsupported.whenPresent(request.expressionAttributeNames(), "ExpressionAttributeNames");
-        Unsupported.whenPresent(request.expressionAttributeValues(), "ExpressionAttributeValues");
+        ParameterRules.check()
+                .legacy("AttributeUpdates", request.attributeUpdates())
+                .legacy("Expected", request.expected()).legacy("ConditionalOperator", request.conditionalOperator())
+                .expression("UpdateExpression", request.updateExpression())
+                .expression("ConditionExpression", request.conditionExpression())
+                .done(request.expressionAttributeNames(), request.expressionAttributeValues());
         ReturnValues returnValues = ReturnValues.parse(request.returnValues(), ReturnValues.values());
         TableDefinition table = catalog.require(request.tableName());
         ItemKey key = ItemKey.ofKey(table, request.key());
-        Map<String, AttributeValueUpdate> updates = request.attributeUpdates() == null
-                ? Map.of() : LegacyAttributeUpdates.validate(table, request.attributeUpdates());
+        Update update;
+        Condition condition;
+        if (request.attributeUpdates() != null || request.expected() != null) {
+            Map<String, AttributeValueUpdate> legacy = request.attributeUpdates() == null
+                    ? Map.of() : LegacyAttributeUpdates.validate(table, request.attributeUpdates());
+            update = Update.legacy(legacy);
+            condition = request.expected() == null ? null
+                    : LegacyConditions.fromExpected(request.expected(), request.conditionalOperator());
+        } else {
+            RequestExpressions expressions = RequestExpressions.of(parsed, request.expressionAttributeNames(),
+                    request.expressionAttributeValues());
+            UpdateExpression expression = expressions.update(request.updateExpression());
+            condition = request.conditionExpression() == null ? null
+                    : expressions.condition(request.conditionExpression()).condition();
+            expressions.checkAllUsed();
+            if (expression != null) checkKeyNotUpdated(table, expression);
+            update = expression == null ? Update.legacy(Map.of()) : Update.of(expression);
+        }
+        boolean returnOldOnFailure = returnOldOnFailure(request.returnValuesOnConditionCheckFailure());
+        // The paths the update changed, as computed on the item the write finally replaced.
+        List<List<DocumentPath>> updatedPaths = new java.util.ArrayList<>(List.of(List.of()));
         ItemStore.Change change = items.write(table, key, old -> {
-            Map<String, AttributeValue> item = new LinkedHashMap<>(old == null ? key.attributes() : old);
-            LegacyAttributeUpdates.apply(updates, item);
-            if (ItemSize.of(item) > ItemSize.MAX_ITEM_BYTES) {
-                throw new ValidationException("Item size to update has exceeded the maximum allowed size");
-            }
-            return item;
+            check(condition, old, returnOldOnFailure);
+            UpdateResult result = update.apply(old == null ? key.attributes() : old);
+            checkSize(result.item(), "Item size to update has exceeded the maximum allowed size");
+            updatedPaths.set(0, result.updatedPaths());
+            return result.item();
         });
         long size = Math.max(ItemSize.of(change.newItem()), change.oldItem() == null ? 0 : ItemSize.of(change.oldItem()));
         Map<String, AttributeValue> attributes = switch (returnValues) {
             case NONE -> null;
             case ALL_OLD -> change.oldItem();
             case ALL_NEW -> change.newItem();
-            case UPDATED_OLD -> change.oldItem() == null ? null : AttributesToGet.apply(change.oldItem(), updates.keySet());
-            case UPDATED_NEW -> AttributesToGet.apply(change.newItem(), updates.keySet());
+            case UPDATED_OLD -> change.oldItem() == null ? null : Projection.apply(updatedPaths.getFirst(), change.oldItem());
+            case UPDATED_NEW -> Projection.apply(updatedPaths.getFirst(), change.newItem());
         };
         return new UpdateItemOutput(attributes == null || attributes.isEmpty() ? null : attributes,
                 ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(size)),
                 null);
     }
 
-    private static long checkSize(Map<String, AttributeValue> item) {
-        long size = ItemSize.of(item);
-        if (size > ItemSize.MAX_ITEM_BYTES) {
-            throw new ValidationException("Item size has exceeded the maximum allowed size");
+    /** An UpdateItem's change: an UpdateExpression, or legacy AttributeUpdates, applied to the current item. */
+    private interface Update {
+        UpdateResult apply(Map<String, AttributeValue> item);
+
+        static Update of(UpdateExpression expression) {
+            return item -> UpdateEvaluator.apply(expression, item);
         }
-        return size;
+
+        static Update legacy(Map<String, AttributeValueUpdate> updates) {
+            List<DocumentPath> paths = updates.keySet().stream().map(DocumentPath::of).toList();
+            return item -> {
+                Map<String, AttributeValue> updated = new LinkedHashMap<>(item);
+                LegacyAttributeUpdates.apply(updates, updated);
+                return new UpdateResult(updated, paths);
+            };
+        }
     }
 
+    /** DynamoDB refuses updates to key attributes before reading the item. */
+    private static void checkKeyNotUpdated(TableDefinition table, UpdateExpression update) {
+        for (UpdateAction action : update.actions()) {
+            String name = action.path().topLevelName();
+            if (!table.isKeyAttribute(name)) continue;
+            if (action.path().elements().size() > 1) {
+                throw new ValidationException("Key attributes must be scalars; list random access '[]' and map lookup '.'"
+                        + " are not allowed: Key: " + name);
+            }
+            throw new ValidationException("One or more parameter values were invalid: Cannot update attribute " + name
+                    + ". This attribute is part of the key");
+        }
+    }
 
+    /** The request's condition as one tree: its ConditionExpression, or its legacy Expected. */
+    private Condition condition(String expression, Map<String, ExpectedAttributeValue> expected, String conditionalOperator,
+                                Map<String, String> names, Map<String, AttributeValue> values) {
+        if (expected != null) return LegacyConditions.fromExpected(expected, conditionalOperator);
+        if (conditionalOperator != null) {
+            throw new ValidationException("ConditionalOperator can only be used when Expected or KeyConditions or"
+                    + " QueryFilter or ScanFilter is present");
+        }
+        RequestExpressions expressions = RequestExpressions.of(parsed, names, values);
+        Condition condition = expression == null ? null : expressions.condition(expression).condition();
+        expressions.checkAllUsed();
+        return condition;
+    }
+
+    private static void check(Condition condition, Map<String, AttributeValue> old, boolean returnOldOnFailure) {
+        if (condition == null) return;
+        if (!ConditionEvaluator.evaluate(condition, old == null ? Map.of() : old)) {
+            throw new ConditionalCheckFailedException("The conditional request failed", returnOldOnFailure ? old : null);
+        }
+    }
+
+    private static boolean returnOldOnFailure(String returnValuesOnConditionCheckFailure) {
+        return "ALL_OLD".equals(returnValuesOnConditionCheckFailure);
+    }
+
+    private static long checkSize(Map<String, AttributeValue> item, String message) {
+        long size = ItemSize.of(item);
+        if (size > ItemSize.MAX_ITEM_BYTES) throw new ValidationException(message);
+        return size;
+    }
 
     private static void checkNoDuplicates(List<String> names) {
         Set<String> seen = new HashSet<>();

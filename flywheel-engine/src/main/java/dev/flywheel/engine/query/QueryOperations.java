@@ -3,7 +3,15 @@ package dev.flywheel.engine.query;
 import dev.flywheel.engine.Unsupported;
 import dev.flywheel.engine.capacity.CapacityUnits;
 import dev.flywheel.engine.capacity.ConsumedCapacities;
+import dev.flywheel.engine.expressions.LegacyConditions;
+import dev.flywheel.engine.expressions.ParameterRules;
+import dev.flywheel.engine.expressions.ParsedExpressions;
+import dev.flywheel.engine.expressions.RequestExpressions;
 import dev.flywheel.engine.item.ItemCodec;
+import dev.flywheel.engine.item.ItemSize;
+import dev.flywheel.expression.Condition;
+import dev.flywheel.expression.ConditionEvaluator;
+import dev.flywheel.expression.ConditionExpression;
 import dev.flywheel.engine.item.ItemKey;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.KeyAttribute;
@@ -39,27 +47,41 @@ public final class QueryOperations {
     private final Catalog catalog;
     private final Storage storage;
 
-    public QueryOperations(Catalog catalog, Storage storage) {
+    private final ParsedExpressions parsed;
+
+    public QueryOperations(Catalog catalog, Storage storage, ParsedExpressions parsed) {
         this.catalog = catalog;
         this.storage = storage;
+        this.parsed = parsed;
     }
 
     public QueryOutput query(QueryInput request) {
         Unsupported.whenPresent(request.indexName(), "IndexName");
-        Unsupported.whenPresent(request.keyConditionExpression(), "KeyConditionExpression");
-        Unsupported.whenPresent(request.filterExpression(), "FilterExpression");
-        Unsupported.whenPresent(request.projectionExpression(), "ProjectionExpression");
-        Unsupported.whenPresent(request.queryFilter(), "QueryFilter");
-        Unsupported.whenPresent(request.conditionalOperator(), "ConditionalOperator");
-        Unsupported.whenPresent(request.expressionAttributeNames(), "ExpressionAttributeNames");
-        Unsupported.whenPresent(request.expressionAttributeValues(), "ExpressionAttributeValues");
-        Selection selection = Selection.of(request.select(), request.attributesToGet());
+        ParameterRules.check()
+                .legacy("KeyConditions", request.keyConditions()).legacy("QueryFilter", request.queryFilter())
+                .legacy("AttributesToGet", request.attributesToGet())
+                .legacy("ConditionalOperator", request.conditionalOperator())
+                .expression("KeyConditionExpression", request.keyConditionExpression())
+                .expression("FilterExpression", request.filterExpression())
+                .projection(request.projectionExpression())
+                .done(request.expressionAttributeNames(), request.expressionAttributeValues());
+        RequestExpressions expressions = RequestExpressions.of(parsed, request.expressionAttributeNames(),
+                request.expressionAttributeValues());
+        ConditionExpression keyCondition = expressions.keyCondition(request.keyConditionExpression());
+        Condition filter = filter(expressions.filter(request.filterExpression()), request.queryFilter(),
+                request.conditionalOperator());
+        Selection selection = Selection.of(request.select(), request.attributesToGet(),
+                expressions.projection(request.projectionExpression()));
+        expressions.checkAllUsed();
         TableDefinition table = catalog.require(request.tableName());
-        if (request.keyConditions() == null) {
+        if (request.keyConditions() == null && keyCondition == null) {
             throw new ValidationException("Either the KeyConditions or KeyConditionExpression parameter must be specified"
                     + " in the request.");
         }
-        KeyConditions key = KeyConditions.fromLegacy(table, request.keyConditions());
+        if (filter != null) checkFilterAvoidsKeys(table, filter);
+        KeyConditions key = keyCondition != null
+                ? KeyConditions.fromExpression(table, keyCondition.condition())
+                : KeyConditions.fromLegacy(table, request.keyConditions());
         byte[] startAfter = null;
         if (request.exclusiveStartKey() != null) {
             ItemKey start = startKey(table, request.exclusiveStartKey());
@@ -72,19 +94,25 @@ public final class QueryOperations {
         boolean forward = !Boolean.FALSE.equals(request.scanIndexForward());
         Page page = storage.read(table.id(), key.partitionKey(), key.sortKeyRange(), forward,
                 new ReadLimits(limit(request.limit()), MAX_PAGE_BYTES, startAfter));
-        Result r = result(table, page, selection, request.consistentRead(), request.returnConsumedCapacity());
-        return new QueryOutput(r.items(), r.count(), r.count(), r.lastEvaluatedKey(), r.consumedCapacity());
+        Result r = result(table, page, filter, selection, request.consistentRead(), request.returnConsumedCapacity());
+        return new QueryOutput(r.items(), r.count(), r.scannedCount(), r.lastEvaluatedKey(), r.consumedCapacity());
     }
 
     public ScanOutput scan(ScanInput request) {
         Unsupported.whenPresent(request.indexName(), "IndexName");
-        Unsupported.whenPresent(request.filterExpression(), "FilterExpression");
-        Unsupported.whenPresent(request.projectionExpression(), "ProjectionExpression");
-        Unsupported.whenPresent(request.scanFilter(), "ScanFilter");
-        Unsupported.whenPresent(request.conditionalOperator(), "ConditionalOperator");
-        Unsupported.whenPresent(request.expressionAttributeNames(), "ExpressionAttributeNames");
-        Unsupported.whenPresent(request.expressionAttributeValues(), "ExpressionAttributeValues");
-        Selection selection = Selection.of(request.select(), request.attributesToGet());
+        ParameterRules.check()
+                .legacy("ScanFilter", request.scanFilter()).legacy("AttributesToGet", request.attributesToGet())
+                .legacy("ConditionalOperator", request.conditionalOperator())
+                .expression("FilterExpression", request.filterExpression())
+                .projection(request.projectionExpression())
+                .done(request.expressionAttributeNames(), request.expressionAttributeValues());
+        RequestExpressions expressions = RequestExpressions.of(parsed, request.expressionAttributeNames(),
+                request.expressionAttributeValues());
+        Condition filter = filter(expressions.filter(request.filterExpression()), request.scanFilter(),
+                request.conditionalOperator());
+        Selection selection = Selection.of(request.select(), request.attributesToGet(),
+                expressions.projection(request.projectionExpression()));
+        expressions.checkAllUsed();
         int segment = 0, totalSegments = 1;
         if (request.segment() != null || request.totalSegments() != null) {
             if (request.totalSegments() == null) {
@@ -110,29 +138,57 @@ public final class QueryOperations {
         }
         Page page = storage.scan(table.id(), segment, totalSegments, after,
                 new ReadLimits(limit(request.limit()), MAX_PAGE_BYTES, null));
-        Result r = result(table, page, selection, request.consistentRead(), request.returnConsumedCapacity());
-        return new ScanOutput(r.items(), r.count(), r.count(), r.lastEvaluatedKey(), r.consumedCapacity());
+        Result r = result(table, page, filter, selection, request.consistentRead(), request.returnConsumedCapacity());
+        return new ScanOutput(r.items(), r.count(), r.scannedCount(), r.lastEvaluatedKey(), r.consumedCapacity());
     }
 
-    private record Result(List<Map<String, AttributeValue>> items, int count, Map<String, AttributeValue> lastEvaluatedKey,
-                          ConsumedCapacity consumedCapacity) {}
+    private record Result(List<Map<String, AttributeValue>> items, int count, int scannedCount,
+                          Map<String, AttributeValue> lastEvaluatedKey, ConsumedCapacity consumedCapacity) {}
 
-    private static Result result(TableDefinition table, Page page, Selection selection, Boolean consistentRead,
-                                 String returnConsumedCapacity) {
+    /**
+     * The page as returned: items that pass the filter (Count), all items read (ScannedCount), and
+     * the key of the last item read, filtered out or not, when more may follow.
+     */
+    private static Result result(TableDefinition table, Page page, Condition filter, Selection selection,
+                                 Boolean consistentRead, String returnConsumedCapacity) {
         List<Map<String, AttributeValue>> items = selection.countOnly() ? null : new ArrayList<>(page.rows().size());
         long bytes = 0;
+        int count = 0;
         Map<String, AttributeValue> last = null;
         for (Row row : page.rows()) {
             Map<String, AttributeValue> item = ItemCodec.decode(row.value());
-            bytes += dev.flywheel.engine.item.ItemSize.of(item);
-            if (items != null) items.add(selection.apply(item));
+            bytes += ItemSize.of(item);
             last = item;
+            if (filter != null && !ConditionEvaluator.evaluate(filter, item)) continue;
+            count++;
+            if (items != null) items.add(selection.apply(item));
         }
         Map<String, AttributeValue> lastEvaluatedKey = page.mayHaveMore() && last != null ? keyOf(table, last) : null;
         // A Query or Scan is charged for the total size read, rounded up once (not per item).
         double units = CapacityUnits.read(bytes, Boolean.TRUE.equals(consistentRead));
-        return new Result(items, page.rows().size(), lastEvaluatedKey,
+        return new Result(items, count, page.rows().size(), lastEvaluatedKey,
                 ConsumedCapacities.read(returnConsumedCapacity, table.name(), units));
+    }
+
+    private static Condition filter(ConditionExpression expression, Map<String, dev.flywheel.model.shapes.Condition> legacy,
+                                    String conditionalOperator) {
+        if (expression != null) return expression.condition();
+        if (legacy != null) return LegacyConditions.fromConditions(legacy, conditionalOperator);
+        if (conditionalOperator != null) {
+            throw new ValidationException("ConditionalOperator can only be used when Expected or KeyConditions or"
+                    + " QueryFilter or ScanFilter is present");
+        }
+        return null;
+    }
+
+    /** A Query's filter may not name key attributes: the key condition decides those. */
+    private static void checkFilterAvoidsKeys(TableDefinition table, Condition filter) {
+        for (String name : ConditionPaths.topLevelNames(filter)) {
+            if (table.isKeyAttribute(name)) {
+                throw new ValidationException("Filter Expression can only contain non-primary key attributes: Primary key"
+                        + " attribute: " + name);
+            }
+        }
     }
 
     private static Map<String, AttributeValue> keyOf(TableDefinition table, Map<String, AttributeValue> item) {

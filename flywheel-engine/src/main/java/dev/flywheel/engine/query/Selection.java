@@ -1,44 +1,45 @@
 package dev.flywheel.engine.query;
 
 import dev.flywheel.engine.item.AttributesToGet;
+import dev.flywheel.expression.Projection;
+import dev.flywheel.expression.ProjectionExpression;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import java.util.List;
 import java.util.Map;
 
-/** What a Query or Scan returns of each item: its Select and AttributesToGet, validated together. */
-record Selection(boolean countOnly, List<String> attributes) {
+/**
+ * What a Query or Scan returns of each item: its Select with its AttributesToGet or
+ * ProjectionExpression, validated together.
+ */
+record Selection(boolean countOnly, List<String> attributesToGet, ProjectionExpression projection) {
 
-    static Selection of(String select, List<String> attributesToGet) {
-        if (select == null) {
-            return new Selection(false, attributesToGet);
-        }
-        switch (select) {
+    static Selection of(String select, List<String> attributesToGet, ProjectionExpression projection) {
+        boolean projected = attributesToGet != null || projection != null;
+        String what = attributesToGet != null ? "AttributesToGet" : "ProjectionExpression";
+        if (select == null) return new Selection(false, attributesToGet, projection);
+        return switch (select) {
             case "COUNT" -> {
-                if (attributesToGet != null) {
-                    throw new ValidationException("Cannot specify the AttributesToGet when choosing to get only the Count");
-                }
-                return new Selection(true, null);
+                if (projected) throw new ValidationException("Cannot specify the " + what + " when choosing to get only the Count");
+                yield new Selection(true, null, null);
             }
             case "ALL_ATTRIBUTES" -> {
-                if (attributesToGet != null) {
-                    throw new ValidationException("Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES");
-                }
-                return new Selection(false, null);
+                if (projected) throw new ValidationException("Cannot specify the " + what + " when choosing to get ALL_ATTRIBUTES");
+                yield new Selection(false, null, null);
             }
             case "SPECIFIC_ATTRIBUTES" -> {
-                if (attributesToGet == null) {
+                if (!projected) {
                     throw new ValidationException("One or more parameter values were invalid: Select type"
                             + " SPECIFIC_ATTRIBUTES must be accompanied by AttributesToGet or ProjectionExpression");
                 }
-                return new Selection(false, attributesToGet);
+                yield new Selection(false, attributesToGet, projection);
             }
             default -> throw new ValidationException("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an"
                     + " IndexName");
-        }
+        };
     }
 
     Map<String, AttributeValue> apply(Map<String, AttributeValue> item) {
-        return AttributesToGet.apply(item, attributes);
+        return projection != null ? Projection.apply(projection, item) : AttributesToGet.apply(item, attributesToGet);
     }
 }
