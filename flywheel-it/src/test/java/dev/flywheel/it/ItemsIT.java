@@ -210,14 +210,6 @@ class ItemsIT {
     }
 
     @Test
-    void expressionsAreRefusedUntilTheyAreBuilt() {
-        assertThatThrownBy(() -> ddb.putItem(b -> b.tableName(table).item(key("c", "1"))
-                .conditionExpression("attribute_not_exists(pk)")))
-                .isInstanceOf(DynamoDbException.class)
-                .hasMessageContaining("ConditionExpression");
-    }
-
-    @Test
     void binaryHashKeyTable() {
         Map<String, AttributeValue> k = Map.of("id", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {1, 2, 3})));
         ddb.putItem(b -> b.tableName(hashOnly).item(k));
