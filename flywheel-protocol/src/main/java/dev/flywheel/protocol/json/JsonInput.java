@@ -3,6 +3,7 @@ package dev.flywheel.protocol.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.flywheel.model.DynamoDbException;
 import dev.flywheel.model.DynamoDbException.SerializationException;
 import java.io.IOException;
@@ -38,8 +39,14 @@ import java.util.Map;
  * <p>Not thread-safe: one instance reads one document.
  */
 final class JsonInput {
-    /** Shared and thread-safe; it canonicalizes member names, which makes the switches on them cheap. */
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * Shared and thread-safe; it canonicalizes member names, which makes the switches on them cheap.
+     * Names may be as long as DynamoDB allows attribute names (65535), and longer so that the model's
+     * constraint, not the parser, reports a name too long; Jackson's default stops at 50000.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNameLength(1 << 20).build())
+            .build();
 
     /** Reads one element of a list or one value of a map. */
     @FunctionalInterface
