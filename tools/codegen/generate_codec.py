@@ -386,9 +386,9 @@ def operations_class(model, checks):
     lines += body
     lines += ['',
               '    private DynamoDbOperations() {}', '',
-              '    /** The operation called {@code name} in the model, or null when the model has none. */',
+              '    /** The operation called {@code name} in the model, or null when the model has none (or name is null). */',
               '    public static Operation<DynamoDbApi, ?, ?> named(String name) {',
-              '        return BY_NAME.get(name);',
+              '        return name == null ? null : BY_NAME.get(name);',
               '    }',
               '}']
     imports = sorted({spec['input']['shape'] for spec in model['operations'].values()} |

@@ -39,6 +39,7 @@ class GeneratedCodecTest {
                     .extracting(Operation::name).isEqualTo(name);
         }
         assertThat(DynamoDbOperations.named("putItem")).isNull();
+        assertThat(DynamoDbOperations.named(null)).isNull();
     }
 
     @Test
