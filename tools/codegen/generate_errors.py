@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Writes flywheel-model's DynamoDbException.java: one final subclass per error in DynamoDB's
-service model (botocore's service-2.json), plus the errors every AWS JSON service can answer."""
+"""Writes flywheel-model's DynamoDbException.java: one final subclass per error in DynamoDB's and
+DynamoDB Streams' service models (botocore's service-2.json), plus the errors every AWS JSON service
+can answer."""
 import gzip, json, os, sys
 import botocore
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, 'flywheel-model/src/main/java/dev/flywheel/model/DynamoDbException.java')
-model = json.load(gzip.open(os.path.join(os.path.dirname(botocore.__file__),
-                                         'data/dynamodb/2012-08-10/service-2.json.gz')))
-names = [n for n, s in model['shapes'].items() if s.get('exception')]
+names = set()
+for service in ('dynamodb', 'dynamodbstreams'):
+    model = json.load(gzip.open(os.path.join(os.path.dirname(botocore.__file__),
+                                             'data/%s/2012-08-10/service-2.json.gz' % service)))
+    names |= {n for n, s in model['shapes'].items() if s.get('exception')}
 # Errors of the service framework, not listed in the model, with the __type prefix DynamoDB uses.
 COMMON = {
     'ValidationException': 'com.amazon.coral.validate#',

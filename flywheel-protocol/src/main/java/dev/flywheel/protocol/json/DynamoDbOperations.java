@@ -116,8 +116,8 @@ import dev.flywheel.model.shapes.UpdateTimeToLiveOutput;
 import java.util.Map;
 
 /**
- * DynamoDB's operations on the AWS JSON 1.0 protocol, by the name that follows
- * {@code DynamoDB_20120810.} in {@code X-Amz-Target}: one {@link Operation} per operation of the model.
+ * The operations of the DynamoDB_20120810 service model on the AWS JSON 1.0 protocol, by the name that
+ * follows {@code DynamoDB_20120810.} in {@code X-Amz-Target}: one {@link Operation} per operation.
  */
 public final class DynamoDbOperations {
     private static final Map<String, Operation<DynamoDbApi, ?, ?>> BY_NAME = Map.ofEntries(

@@ -41,6 +41,7 @@ public final class ErrorJson {
             case DynamoDbException.ConditionalCheckFailedException e -> "message";
             case DynamoDbException.ContinuousBackupsUnavailableException e -> "message";
             case DynamoDbException.DuplicateItemException e -> "message";
+            case DynamoDbException.ExpiredIteratorException e -> "message";
             case DynamoDbException.ExportConflictException e -> "message";
             case DynamoDbException.ExportNotFoundException e -> "message";
             case DynamoDbException.GlobalTableAlreadyExistsException e -> "message";
@@ -76,6 +77,7 @@ public final class ErrorJson {
             case DynamoDbException.TransactionCanceledException e -> "Message";
             case DynamoDbException.TransactionConflictException e -> "message";
             case DynamoDbException.TransactionInProgressException e -> "Message";
+            case DynamoDbException.TrimmedDataAccessException e -> "message";
             case DynamoDbException.UnknownOperationException e -> "message";
             case DynamoDbException.UnrecognizedClientException e -> "message";
             case DynamoDbException.ValidationException e -> "message";

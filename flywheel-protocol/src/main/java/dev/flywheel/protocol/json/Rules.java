@@ -2,7 +2,7 @@
 
 package dev.flywheel.protocol.json;
 
-/** The service model's constraints on its strings, numbers, lists and maps, by shape. */
+/** The DynamoDB_20120810 service model's constraints on its strings, numbers, lists and maps, by shape. */
 final class Rules {
     private Rules() {}
 

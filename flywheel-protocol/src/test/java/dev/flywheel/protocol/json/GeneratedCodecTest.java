@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbApi;
+import dev.flywheel.model.DynamoDbStreamsApi;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -23,23 +24,35 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The generated codec as a whole: an operation for every method of the API, and for every structure
- * of the model a reader that reads back what its writer wrote, every member set.
+ * The generated codec as a whole: an operation for every method of the APIs, and for every structure
+ * of the models (DynamoDB's and DynamoDB Streams') a reader that reads back what its writer wrote,
+ * every member set.
  */
 class GeneratedCodecTest {
 
     @Test
     void everyApiMethodIsAnOperation() {
-        List<Method> methods = Arrays.stream(DynamoDbApi.class.getDeclaredMethods())
-                .filter(m -> !Modifier.isStatic(m.getModifiers())).toList();
-        assertThat(methods).hasSize(57);
-        for (Method method : methods) {
-            String name = Character.toUpperCase(method.getName().charAt(0)) + method.getName().substring(1);
-            assertThat(DynamoDbOperations.named(name)).as(name).isNotNull()
-                    .extracting(Operation::name).isEqualTo(name);
-        }
+        assertThat(operationNames(DynamoDbApi.class)).hasSize(57).allSatisfy(name ->
+                assertThat(DynamoDbOperations.named(name)).as(name).isNotNull()
+                        .extracting(Operation::name).isEqualTo(name));
         assertThat(DynamoDbOperations.named("putItem")).isNull();
         assertThat(DynamoDbOperations.named(null)).isNull();
+        assertThat(DynamoDbOperations.named("GetRecords")).as("a Streams operation").isNull();
+    }
+
+    @Test
+    void everyStreamsApiMethodIsAnOperation() {
+        assertThat(operationNames(DynamoDbStreamsApi.class)).hasSize(4).allSatisfy(name ->
+                assertThat(DynamoDbStreamsOperations.named(name)).as(name).isNotNull()
+                        .extracting(Operation::name).isEqualTo(name));
+        assertThat(DynamoDbStreamsOperations.named("GetItem")).isNull();
+    }
+
+    private static List<String> operationNames(Class<?> api) {
+        return Arrays.stream(api.getDeclaredMethods())
+                .filter(m -> !Modifier.isStatic(m.getModifiers()))
+                .map(m -> Character.toUpperCase(m.getName().charAt(0)) + m.getName().substring(1))
+                .toList();
     }
 
     @Test
@@ -55,6 +68,7 @@ class GeneratedCodecTest {
         assertThat(getItem.readOutput(response, 0, response.length).item()).containsEntry("pk", AttributeValue.s("a"));
     }
 
+    /** The generated structure codecs, by name without "Json": PutItemInput, StreamsRecord, ... */
     static Stream<String> structures() throws IOException, URISyntaxException {
         Path classes = Path.of(GeneratedCodecTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .resolveSibling("classes").resolve("dev/flywheel/protocol/json");
@@ -69,15 +83,18 @@ class GeneratedCodecTest {
     }
 
     @Test
-    void everyStructureOfTheModelHasACodec() throws Exception {
-        assertThat(structures().count()).isEqualTo(223);
+    void everyStructureOfTheModelsHasACodec() throws Exception {
+        assertThat(structures().filter(s -> !s.startsWith("Streams")).count()).isEqualTo(223);
+        assertThat(structures().filter(s -> s.startsWith("Streams")).count()).isEqualTo(17);
     }
 
     @ParameterizedTest
     @MethodSource("structures")
-    void writeThenReadGivesTheSameRecord(String structure) throws Exception {
-        Class<?> record = Class.forName("dev.flywheel.model.shapes." + structure);
-        Class<?> codec = Class.forName("dev.flywheel.protocol.json." + structure + "Json");
+    void writeThenReadGivesTheSameRecord(String codecName) throws Exception {
+        Class<?> record = codecName.startsWith("Streams")
+                ? Class.forName("dev.flywheel.model.streams." + codecName.substring("Streams".length()))
+                : Class.forName("dev.flywheel.model.shapes." + codecName);
+        Class<?> codec = Class.forName("dev.flywheel.protocol.json." + codecName + "Json");
         Method write = codec.getDeclaredMethod("write", JsonOutput.class, record);
         Method read = codec.getDeclaredMethod("read", JsonInput.class, Slot.class);
         Object value = sample(record);
