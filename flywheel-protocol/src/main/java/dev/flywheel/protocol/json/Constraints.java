@@ -18,8 +18,12 @@ import java.util.Map;
  * checkers pass the member's name to each call; the path of the enclosing values is kept here, as a
  * stack that is joined only when a violation is found.
  *
- * <p>Values in messages are rendered by {@link ValueText}, like DynamoDB's Java toString.
- * DynamoDB's validation has been seen to list at most ten violations (dynalite stops there too).
+ * <p>Values in messages are rendered by {@link ValueText}, like DynamoDB's Java toString. At most
+ * ten violations are listed, as dynalite (which mimics DynamoDB's messages) does; a recorded
+ * DynamoDB message with more has not been found.
+ *
+ * <p>Members are checked in the order the generated checkers call, which is the order DynamoDB
+ * reports them in (see tools/codegen/generate_codec.py, {@code java_hash_order}).
  *
  * <p>Not thread-safe: one instance checks one request. Null values pass every check but
  * {@link #required}.
