@@ -32,8 +32,6 @@ FRAMEWORK_MESSAGE_KEYS = {
 }
 
 
-
-
 class Service:
     """A service model and where its Java lives."""
 
