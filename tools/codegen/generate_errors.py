@@ -1,14 +1,12 @@
 #!/usr/bin/env python3
-"""Writes flywheel-model's DynamoDbException.java: one final subclass per error in DynamoDB's
-service model (botocore's service-2.json), plus the errors every AWS JSON service can answer."""
+"""Writes flywheel-model's DynamoDbException.java: one final subclass per error in DynamoDB's and
+DynamoDB Streams' service models (botocore's service-2.json), plus the errors every AWS JSON service
+can answer (COMMON, which generate_codec.py reads too)."""
 import gzip, json, os, sys
 import botocore
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, 'flywheel-model/src/main/java/dev/flywheel/model/DynamoDbException.java')
-model = json.load(gzip.open(os.path.join(os.path.dirname(botocore.__file__),
-                                         'data/dynamodb/2012-08-10/service-2.json.gz')))
-names = [n for n, s in model['shapes'].items() if s.get('exception')]
 # Errors of the service framework, not listed in the model, with the __type prefix DynamoDB uses.
 COMMON = {
     'ValidationException': 'com.amazon.coral.validate#',
@@ -23,14 +21,8 @@ COMMON = {
     'RequestEntityTooLargeException': 'com.amazon.coral.service#',
 }
 STATUS = {'InternalServerError': 500, 'ServiceUnavailableException': 503, 'RequestEntityTooLargeException': 413}
-src = open(OUT).read()
-head = src[:src.index('    public static final class')]
-body = []
-for n in sorted(set(names) | set(COMMON)):
-    prefix = '"%s"' % COMMON[n] if n in COMMON else 'DYNAMODB'
-    status = STATUS.get(n, 400)
-    if n == 'ConditionalCheckFailedException':
-        body.append(f'''    /** A condition failed; {{@link #item()}} is the item as it was, when the request asked for it. */
+
+CONDITIONAL_CHECK_FAILED = '''    /** A condition failed; {{@link #item()}} is the item as it was, when the request asked for it. */
     public static final class {n} extends DynamoDbException {{
         private final Map<String, AttributeValue> item;
         public {n}(String message) {{ this(message, null); }}
@@ -42,11 +34,29 @@ for n in sorted(set(names) | set(COMMON)):
         public Map<String, AttributeValue> item() {{ return item; }}
     }}
 
-''')
-    else:
-        body.append(f'''    public static final class {n} extends DynamoDbException {{
+'''
+ERROR = '''    public static final class {n} extends DynamoDbException {{
         public {n}(String message) {{ super({prefix}, "{n}", {status}, message); }}
     }}
 
-''')
-open(OUT, 'w').write(head + ''.join(body).rstrip('\n') + '\n}\n')
+'''
+
+
+def main():
+    names = set()
+    for service in ('dynamodb', 'dynamodbstreams'):
+        model = json.load(gzip.open(os.path.join(os.path.dirname(botocore.__file__),
+                                                 'data/%s/2012-08-10/service-2.json.gz' % service)))
+        names |= {n for n, s in model['shapes'].items() if s.get('exception')}
+    src = open(OUT).read()
+    head = src[:src.index('    public static final class')]
+    body = []
+    for n in sorted(names | set(COMMON)):
+        prefix = '"%s"' % COMMON[n] if n in COMMON else 'DYNAMODB'
+        template = CONDITIONAL_CHECK_FAILED if n == 'ConditionalCheckFailedException' else ERROR
+        body.append(template.format(n=n, prefix=prefix, status=STATUS.get(n, 400)))
+    open(OUT, 'w').write(head + ''.join(body).rstrip('\n') + '\n}\n')
+
+
+if __name__ == '__main__':
+    main()

@@ -67,6 +67,10 @@ public abstract sealed class DynamoDbException extends RuntimeException {
         public DuplicateItemException(String message) { super(DYNAMODB, "DuplicateItemException", 400, message); }
     }
 
+    public static final class ExpiredIteratorException extends DynamoDbException {
+        public ExpiredIteratorException(String message) { super(DYNAMODB, "ExpiredIteratorException", 400, message); }
+    }
+
     public static final class ExportConflictException extends DynamoDbException {
         public ExportConflictException(String message) { super(DYNAMODB, "ExportConflictException", 400, message); }
     }
@@ -205,6 +209,10 @@ public abstract sealed class DynamoDbException extends RuntimeException {
 
     public static final class TransactionInProgressException extends DynamoDbException {
         public TransactionInProgressException(String message) { super(DYNAMODB, "TransactionInProgressException", 400, message); }
+    }
+
+    public static final class TrimmedDataAccessException extends DynamoDbException {
+        public TrimmedDataAccessException(String message) { super(DYNAMODB, "TrimmedDataAccessException", 400, message); }
     }
 
     public static final class UnknownOperationException extends DynamoDbException {

@@ -2,10 +2,17 @@ package dev.flywheel.protocol;
 
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.DynamoDbException;
+import dev.flywheel.model.DynamoDbException.UnknownOperationException;
+import dev.flywheel.protocol.json.DynamoDbOperations;
+import dev.flywheel.protocol.json.ErrorJson;
+import dev.flywheel.protocol.json.Operation;
 
 /**
  * DynamoDB's AWS JSON 1.0 protocol: decodes a request body for an operation, validates it against the
  * service model's constraints, calls the {@link DynamoDbApi}, and encodes the result; renders errors.
+ *
+ * <p>The codec is generated from the service model into {@code dev.flywheel.protocol.json}; see
+ * {@link Operation#invoke} for the order in which DynamoDB reports what is wrong with a request.
  *
  * <p>Thread-safe and stateless.
  */
@@ -20,12 +27,20 @@ public final class DynamoDbJsonProtocol {
      *     constraint violations, and whatever the API throws
      */
     public byte[] invoke(DynamoDbApi api, String operation, byte[] body, int offset, int length) {
-        throw new DynamoDbException.UnknownOperationException("not implemented yet: " + operation);
+        Operation<DynamoDbApi, ?, ?> op = DynamoDbOperations.named(operation);
+        if (op == null) {
+            // DynamoDB answers {"__type":"com.amazon.coral.service#UnknownOperationException"}, no message.
+            throw new UnknownOperationException(null);
+        }
+        return op.invoke(api, body, offset, length);
     }
 
-    /** The JSON body of an error response: {@code {"__type":"...","message":"..."}} plus its extras. */
+    /**
+     * The JSON body of an error response: {@code {"__type":"...","message":"..."}}, with the message
+     * under the key DynamoDB uses for that error, plus the error's extras (the {@code Item} of a
+     * ConditionalCheckFailedException).
+     */
     public byte[] renderError(DynamoDbException error) {
-        String json = "{\"__type\":\"" + error.type() + "\",\"message\":\"" + error.getMessage() + "\"}";
-        return json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return ErrorJson.render(error);
     }
 }
