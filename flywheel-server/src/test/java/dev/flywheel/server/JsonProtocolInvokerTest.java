@@ -11,7 +11,6 @@ import dev.flywheel.model.shapes.ListTablesOutput;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Production's wiring: targets to the JSON protocol over a {@link DynamoDbApi}. */
@@ -48,7 +47,6 @@ class JsonProtocolInvokerTest {
     }
 
     @Test
-    @Disabled("needs DynamoDbJsonProtocol.invoke, written concurrently on the codec branch; enable when merged")
     void aDynamoDbTargetReachesTheApiThroughTheCodec() {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
 
