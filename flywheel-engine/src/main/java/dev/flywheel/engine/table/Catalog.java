@@ -57,8 +57,11 @@ public final class Catalog {
         return t;
     }
 
+    /** The table named by a valid name or an ARN, or null; an invalid name is a ValidationException. */
     public TableDefinition find(String nameOrArn) {
-        return tables.get(arns.tableName(nameOrArn));
+        String name = arns.tableName(nameOrArn);
+        if (name.equals(nameOrArn)) TableNames.validate(name);
+        return tables.get(name);
     }
 
     /** Table names in order, starting after {@code exclusiveStart} (null: from the first). */

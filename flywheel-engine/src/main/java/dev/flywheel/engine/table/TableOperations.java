@@ -46,6 +46,7 @@ public final class TableOperations {
     }
 
     public CreateTableOutput createTable(CreateTableInput request) {
+        TableNames.validate(request.tableName());
         Unsupported.whenPresent(request.localSecondaryIndexes(), "LocalSecondaryIndexes");
         Unsupported.whenPresent(request.globalSecondaryIndexes(), "GlobalSecondaryIndexes");
         Unsupported.whenTrue(request.streamSpecification() != null && Boolean.TRUE.equals(request.streamSpecification().streamEnabled()),
@@ -58,6 +59,10 @@ public final class TableOperations {
         Unsupported.whenPresent(request.globalTableSourceArn(), "GlobalTableSourceArn");
 
         List<KeySchemaElement> keySchema = request.keySchema();
+        if (keySchema.size() > 2) {
+            throw new ValidationException("1 validation error detected: Value '" + keySchema + "' at 'keySchema' failed to"
+                    + " satisfy constraint: Member must have length less than or equal to 2");
+        }
         KeyAttribute hash = null, range = null;
         Map<String, String> definitions = attributeDefinitions(request.attributeDefinitions());
         if (!"HASH".equals(keySchema.get(0).keyType())) {
