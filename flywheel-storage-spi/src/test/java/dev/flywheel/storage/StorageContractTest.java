@@ -713,6 +713,7 @@ public abstract class StorageContractTest {
                     List<LogEntry> entries = storage.readLog("tail", after, 64);
                     if (entries.isEmpty() && finished) return seen;
                     seen.addAll(entries);
+                    if (seen.size() > writers * writesEach) throw new AssertionError("entries read twice: " + seen.size());
                     if (!entries.isEmpty()) after = entries.getLast().sequence();
                 }
             });
@@ -933,6 +934,8 @@ public abstract class StorageContractTest {
         }
     }
 
+    private static final int MAX_PAGES = 1000;
+
     private static int segmentOf(byte[] partitionKey, int totalSegments) {
         long hash = PartitionHash.of(partitionKey);
         for (int segment = 0; segment < totalSegments; segment++) {
@@ -942,24 +945,27 @@ public abstract class StorageContractTest {
         throw new AssertionError("no segment for hash " + Long.toUnsignedString(hash));
     }
 
+    /** Pages through a read; a continuation that does not advance fails rather than loops. */
     private void pages(byte[] pk, KeyRange range, boolean forward, int pageRows, Consumer<Page> consumer) {
         byte[] startAfter = null;
-        while (true) {
+        for (int pages = 0; pages < MAX_PAGES; pages++) {
             Page page = storage.read(TABLE, pk, range, forward, new ReadLimits(pageRows, Long.MAX_VALUE, startAfter));
             consumer.accept(page);
             if (!page.mayHaveMore()) return;
             startAfter = page.rows().getLast().sortKey();
         }
+        throw new AssertionError("more than " + MAX_PAGES + " pages");
     }
 
     private void scanPages(long table, int segment, int totalSegments, ReadLimits limits, Consumer<Page> consumer) {
         RowKey after = null;
-        while (true) {
+        for (int pages = 0; pages < MAX_PAGES; pages++) {
             Page page = storage.scan(table, segment, totalSegments, after, limits);
             consumer.accept(page);
             if (!page.mayHaveMore()) return;
             after = page.rows().getLast().key();
         }
+        throw new AssertionError("more than " + MAX_PAGES + " pages");
     }
 
     private static <T> List<T> runConcurrently(List<Callable<T>> tasks) throws Exception {
