@@ -167,11 +167,9 @@ public final class RocksDbStorage implements Storage {
     /** Appends the derived records to {@code batch} with fresh sequence numbers, and commits it. */
     private void commitWithDerived(WriteBatch batch, List<DerivedRecord> derived) throws RocksDBException {
         DerivedLog[] targets = new DerivedLog[derived.size()];
+        for (int i = 0; i < targets.length; i++) targets[i] = logs.findOrCreate(derived.get(i).log()); // may reject a name
         long[] sequences = new long[derived.size()];
-        for (int i = 0; i < targets.length; i++) {
-            targets[i] = logs.findOrCreate(derived.get(i).log());
-            sequences[i] = targets[i].allocate();
-        }
+        for (int i = 0; i < targets.length; i++) sequences[i] = targets[i].allocate(); // cannot fail: all get published
         try {
             for (int i = 0; i < targets.length; i++) targets[i].append(batch, sequences[i], derived.get(i).payload());
             db.rocksDb.write(db.dataWrites, batch);
