@@ -168,6 +168,8 @@ public abstract class StorageContractTest {
         byte[] tooLong = new byte[Storage.MAX_PARTITION_KEY_BYTES + 1];
         assertThatThrownBy(() -> storage.write(PartitionWrite.of(TABLE, tooLong, RowWrite.put(bytes("s"), bytes("v"), Expected.ANY))))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> storage.write(new PartitionWrite(TABLE, tooLong, List.of(), List.of(new DerivedRecord("log", bytes("x"))))))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> storage.get(TABLE, tooLong, bytes("s"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> storage.read(TABLE, tooLong, KeyRange.ALL, true, ReadLimits.NONE))
                 .isInstanceOf(IllegalArgumentException.class);

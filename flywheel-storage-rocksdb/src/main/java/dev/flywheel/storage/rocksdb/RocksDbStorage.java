@@ -138,6 +138,7 @@ public final class RocksDbStorage implements Storage {
         try {
             long tableId = write.tableId();
             byte[] pk = write.partitionKey();
+            RowKeys.checkPartitionKey(pk); // also when there are no rows, only derived records
             long hash = PartitionHash.of(pk);
             ReentrantLock lock = locks.of(tableId, hash);
             lock.lock();

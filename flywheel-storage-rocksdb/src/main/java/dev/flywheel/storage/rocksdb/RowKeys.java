@@ -74,11 +74,16 @@ final class RowKeys {
         return (long) keyLength - HEADER + valueLength;
     }
 
-    private static byte[] encode(long tableId, long hash, byte[] pk, byte[] sk, int trailingZeros) {
+    /** @throws IllegalArgumentException if {@code pk} is too long for its 2-byte length */
+    static void checkPartitionKey(byte[] pk) {
         if (pk.length > Storage.MAX_PARTITION_KEY_BYTES) {
             throw new IllegalArgumentException("partition key of " + pk.length + " bytes, more than "
                     + Storage.MAX_PARTITION_KEY_BYTES);
         }
+    }
+
+    private static byte[] encode(long tableId, long hash, byte[] pk, byte[] sk, int trailingZeros) {
+        checkPartitionKey(pk);
         byte[] key = new byte[HEADER + pk.length + sk.length + trailingZeros];
         LONG.set(key, 0, tableId);
         LONG.set(key, 8, hash);
