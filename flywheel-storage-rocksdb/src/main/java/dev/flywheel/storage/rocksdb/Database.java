@@ -36,8 +36,9 @@ import org.rocksdb.WriteOptions;
  * <p>Tuned for a small machine (2 cores, a few GB): one 64 MB block cache for all column families,
  * holding the index and filter blocks too so that memory stays bounded as data grows; bloom filters
  * of 10 bits per key (about 1% false positives) so a GetItem of an absent item or a precondition
- * check on a new one rarely reads a data block; LZ4, which costs little CPU and still halves typical
- * JSON-like items; two background jobs, one per core.
+ * check on a new one rarely reads a data block; LZ4 everywhere, the cheapest on CPU of the real
+ * compressors (values the engine has sealed will not compress, and RocksDB then stores the block
+ * as is); two background jobs, one per core.
  */
 final class Database implements AutoCloseable {
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
@@ -102,6 +103,7 @@ final class Database implements AutoCloseable {
                     // The rarely written meta column family would pin old log files until it flushes;
                     // past this total, RocksDB flushes it so they can go.
                     .setMaxTotalWalSize(128 * MB)
+                    // RocksDB's own info LOG files: a few for diagnosis, not the default thousand.
                     .setKeepLogFileNum(4));
 
             ColumnFamilyOptions defaultOptions = own(owned, new ColumnFamilyOptions());
@@ -120,6 +122,7 @@ final class Database implements AutoCloseable {
                     .setWriteBufferSize(16 * MB));
             ColumnFamilyOptions metaOptions = own(owned, new ColumnFamilyOptions()
                     .setTableFormatConfig(tables)
+                    .setCompressionType(CompressionType.LZ4_COMPRESSION)
                     .setWriteBufferSize(4 * MB));
 
             // Persisted names: never rename them.

@@ -107,6 +107,17 @@ class RocksDbStorageTest {
     }
 
     @Test
+    void inMemoryStoragesOpenTogetherAreIndependent() {
+        try (Storage first = RocksDbStorage.open(new RocksDbConfig(null, true, false));
+             Storage second = RocksDbStorage.open(new RocksDbConfig(null, true, false))) {
+            put(first, 1, "p", "s", "first");
+            assertThat(second.get(1, bytes("p"), bytes("s"))).isNull();
+            put(second, 1, "p", "s", "second");
+            assertThat(show(first.get(1, bytes("p"), bytes("s")))).isEqualTo("first");
+        }
+    }
+
+    @Test
     void saysWhereItIs() {
         try (Storage storage = RocksDbStorage.open(new RocksDbConfig(dataDir, false, false))) {
             assertThat(storage.toString()).contains(dataDir.toString());
