@@ -14,8 +14,11 @@ public record KeyRange(byte[] lower, boolean lowerInclusive, byte[] upper, boole
         return new KeyRange(prefix, true, successor(prefix), false);
     }
 
-    /** The smallest byte string greater than every string starting with {@code prefix}; null if none. */
-    static byte[] successor(byte[] prefix) {
+    /**
+     * The smallest byte string greater than every string starting with {@code prefix} (in unsigned
+     * order); null if there is none ({@code prefix} is empty or all 0xFF).
+     */
+    public static byte[] successor(byte[] prefix) {
         for (int i = prefix.length - 1; i >= 0; i--) {
             if (prefix[i] != (byte) 0xFF) {
                 byte[] s = java.util.Arrays.copyOf(prefix, i + 1);

@@ -13,10 +13,15 @@ import java.util.Map;
  * {@code (partitionKey, sortKey)}, both opaque byte strings. Inside a partition key, rows are
  * ordered by unsigned lexicographic order of the sort key (the engine encodes DynamoDB values so that
  * this order is DynamoDB's). A table without a sort key uses the empty sort key. Partitions are spread
- * by {@link PartitionHash} of the partition key; a Scan visits partitions in hash order (then
- * partition-key bytes), and within a partition in sort-key order. That is also how parallel Scan
- * splits a table: segment {@code i} of {@code n} holds the hashes in
+ * by {@link PartitionHash} of the partition key; a Scan visits partitions in unsigned hash order, and
+ * within a partition in sort-key order. Two partition keys with the same hash (a 64-bit collision) are
+ * ordered by length, then by unsigned bytes. That is also how parallel Scan splits a table: segment
+ * {@code i} of {@code n} holds the hashes in
  * {@link PartitionHash#segmentStart(int, int)}..{@code segmentStart(i+1, n)}.
+ *
+ * <p>Partition keys are at most {@value #MAX_PARTITION_KEY_BYTES} bytes (DynamoDB allows 2048; the
+ * rest is room for the engine's encoding). A row's size, counted by {@link ReadLimits#maxBytes()} and
+ * {@link TableStats#bytes()}, is {@link Row#size()}: its partition key, sort key and value bytes.
  *
  * <h2>Writes</h2>
  * A {@link PartitionWrite} changes rows of one partition key atomically, and only if every row's
@@ -28,21 +33,32 @@ import java.util.Map;
  * Implementations are thread-safe. Reads see every write acknowledged before they started. Failures
  * of the backend are thrown as {@link StorageException}; a failed precondition is a value
  * ({@link WriteOutcome}), not an exception. Arrays passed in or returned are never mutated afterwards.
+ * Arguments are never null unless a method says so. After {@link #close()}, every method but
+ * {@code close} throws {@link StorageException.Unavailable}.
  */
 public interface Storage extends AutoCloseable {
+
+    /** The longest partition key a backend accepts; longer ones are an {@link IllegalArgumentException}. */
+    int MAX_PARTITION_KEY_BYTES = 65_535;
 
     /** The row's value, or null when absent. */
     byte[] get(long tableId, byte[] partitionKey, byte[] sortKey);
 
     /**
      * Rows of one partition key whose sort key lies in {@code range}, in sort-key order (reversed when
-     * {@code forward} is false), stopping at the first limit of {@code limits} reached.
+     * {@code forward} is false), stopping at the first limit of {@code limits} reached. A
+     * {@link ReadLimits#startAfter()} continues a previous page: only sort keys after it in the
+     * direction of the read are returned (greater when forward, smaller when backward).
      */
     Page read(long tableId, byte[] partitionKey, KeyRange range, boolean forward, ReadLimits limits);
 
     /**
      * Rows of the hash segment {@code segment} of {@code totalSegments} (1 segment = whole table), in
-     * scan order, starting strictly after {@code after} (null: from the segment's start).
+     * scan order, starting strictly after {@code after} (null: from the segment's start; it may lie
+     * outside the segment).
+     *
+     * @throws IllegalArgumentException if {@code totalSegments < 1}, {@code segment} is not in
+     *     {@code [0, totalSegments)}, or {@code limits.startAfter()} is set (scan continues from {@code after})
      */
     Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits);
 
@@ -52,13 +68,25 @@ public interface Storage extends AutoCloseable {
     /** Removes every row of the table; the rows may disappear in the background. */
     void dropTable(long tableId);
 
-    /** Approximate row count and bytes of a table (exact on small tables). */
+    /**
+     * Approximate row count and bytes of a table (exact on small tables). It may cost a read of the
+     * whole table: callers cache it (DynamoDB itself refreshes a table's ItemCount about every six hours).
+     */
     TableStats stats(long tableId);
 
-    /** Log entries of {@code log} with sequence numbers greater than {@code afterSequence}, in order. */
+    /**
+     * Log entries of {@code log} with sequence numbers greater than {@code afterSequence}, in order, at
+     * most {@code maxEntries} (at least 1). Sequence numbers start at 1 and are never reused, even after
+     * a trim. An entry is returned only once every entry with a smaller sequence is readable too, so a
+     * consumer that continues after the last sequence it read never skips one (there may be gaps: a
+     * write that failed may leave its sequence unused). An unknown log reads as empty.
+     */
     List<LogEntry> readLog(String log, long afterSequence, int maxEntries);
 
-    /** Forgets the entries of {@code log} up to and including {@code throughSequence}. */
+    /**
+     * Forgets the entries of {@code log} up to and including {@code throughSequence} (or up to the last
+     * readable entry, if that is smaller). Later entries keep their sequence numbers.
+     */
     void trimLog(String log, long throughSequence);
 
     /** Durable metadata (table definitions and the like): small values by key. */
@@ -67,7 +95,7 @@ public interface Storage extends AutoCloseable {
     /** Writes (value non-null) or deletes (value null) a metadata key, durably. */
     void putMeta(String key, byte[] value);
 
-    /** Every metadata entry whose key starts with {@code prefix}, in key order. */
+    /** Every metadata entry whose key starts with {@code prefix}, in the order of the keys' UTF-8 bytes. */
     Map<String, byte[]> listMeta(String prefix);
 
     @Override

@@ -1,0 +1,16 @@
+package dev.flywheel.storage.rocksdb;
+
+import dev.flywheel.storage.Storage;
+import dev.flywheel.storage.StorageContractTest;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class RocksDbOnDiskContractTest extends StorageContractTest {
+    @TempDir
+    Path dataDir;
+
+    @Override
+    protected Storage newStorage() {
+        return RocksDbStorage.open(new RocksDbConfig(dataDir, false, false));
+    }
+}
