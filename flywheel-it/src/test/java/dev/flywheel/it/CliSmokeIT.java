@@ -38,7 +38,8 @@ class CliSmokeIT {
 
     @AfterAll
     static void stop() throws Exception {
-        assertThat(server.stop()).isZero();
+        assertThat(server.stop()).isEqualTo(143);
+        assertThat(server.output()).contains("Flywheel stopped");
     }
 
     record Result(int exit, String output) {}
@@ -99,15 +100,15 @@ class CliSmokeIT {
         String script = String.join("\n",
                 "import boto3, sys",
                 "ddb = boto3.client('dynamodb', endpoint_url=sys.argv[1])",
-                "ddb.create_table(TableName='py', BillingMode='PAY_PER_REQUEST',",
+                "ddb.create_table(TableName='pytable', BillingMode='PAY_PER_REQUEST',",
                 "    AttributeDefinitions=[{'AttributeName': 'k', 'AttributeType': 'N'}],",
                 "    KeySchema=[{'AttributeName': 'k', 'KeyType': 'HASH'}])",
-                "ddb.get_waiter('table_exists').wait(TableName='py')",
-                "ddb.put_item(TableName='py', Item={'k': {'N': '7'}, 'b': {'B': b'\\x00\\xff'}, 'ss': {'SS': ['a', 'b']}})",
-                "item = ddb.get_item(TableName='py', Key={'k': {'N': '7'}}, ConsistentRead=True)['Item']",
+                "ddb.get_waiter('table_exists').wait(TableName='pytable')",
+                "ddb.put_item(TableName='pytable', Item={'k': {'N': '7'}, 'b': {'B': b'\\x00\\xff'}, 'ss': {'SS': ['a', 'b']}})",
+                "item = ddb.get_item(TableName='pytable', Key={'k': {'N': '7'}}, ConsistentRead=True)['Item']",
                 "assert item['b']['B'] == b'\\x00\\xff', item",
                 "assert sorted(item['ss']['SS']) == ['a', 'b'], item",
-                "t = boto3.resource('dynamodb', endpoint_url=sys.argv[1]).Table('py')",
+                "t = boto3.resource('dynamodb', endpoint_url=sys.argv[1]).Table('pytable')",
                 "t.put_item(Item={'k': 8, 'name': 'eight'})",
                 "assert t.get_item(Key={'k': 8})['Item']['name'] == 'eight'",
                 "try:",

@@ -24,6 +24,7 @@ final class ServerProcess implements AutoCloseable {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
     private final Process process;
+    private final Thread outputReader;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final URI endpoint;
 
@@ -31,7 +32,7 @@ final class ServerProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
         process = pb.start();
         CompletableFuture<URI> started = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("flywheel-output").start(() -> {
+        outputReader = Thread.ofPlatform().daemon().name("flywheel-output").start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     output.add(line);
@@ -79,13 +80,19 @@ final class ServerProcess implements AutoCloseable {
         process.waitFor();
     }
 
-    /** SIGTERM, then waits for a clean exit; returns the exit code. */
+    /**
+     * SIGTERM, then waits for the process to exit; returns the exit code, which is 143 (128 + SIGTERM)
+     * after a clean shutdown, as for any JVM stopped by that signal once its shutdown hooks finished.
+     */
     int stop() throws InterruptedException {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close our end of its output, losing what
+        // it prints while shutting down.
+        process.toHandle().destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("Flywheel did not stop on SIGTERM:\n" + output());
         }
+        outputReader.join();  // everything it printed is in output() now
         return process.exitValue();
     }
 

@@ -111,10 +111,15 @@ class TablesIT {
 
     @Test
     void tableNamesAreValidatedByTheServiceModel() {
-        DynamoDbException e = (DynamoDbException) catchThrowable(() -> ddb.createTable(hashAndRange("a!").build()));
+        DynamoDbException e = (DynamoDbException) catchThrowable(() -> ddb.createTable(hashAndRange("abc!").build()));
         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-        assertThat(e.awsErrorDetails().errorMessage()).contains("at 'tableName' failed to satisfy constraint");
+        assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("1 validation error detected: Value 'abc!' at 'tableName'"
+                + " failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
         assertThat(e.statusCode()).isEqualTo(400);
+        assertThatThrownBy(() -> ddb.createTable(hashAndRange("ab").build()))
+                .hasMessageStartingWith("TableName must be at least 3 characters long and at most 255 characters long");
+        assertThatThrownBy(() -> ddb.describeTable(b -> b.tableName("x".repeat(256))))
+                .hasMessageStartingWith("TableName must be at least 3 characters long and at most 255 characters long");
     }
 
     @Test
@@ -165,7 +170,7 @@ class TablesIT {
     @Test
     void featuresNotBuiltYetAreRefusedNotIgnored() {
         assertThatThrownBy(() -> ddb.createTable(hashAndRange(uniqueName("gsi"))
-                .globalSecondaryIndexes(g -> g.indexName("i").keySchema(k -> k.attributeName("sk").keyType(KeyType.HASH))
+                .globalSecondaryIndexes(g -> g.indexName("by-sk").keySchema(k -> k.attributeName("sk").keyType(KeyType.HASH))
                         .projection(p -> p.projectionType(ProjectionType.ALL)))
                 .build()))
                 .isInstanceOf(DynamoDbException.class)

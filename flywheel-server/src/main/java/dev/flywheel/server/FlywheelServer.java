@@ -90,7 +90,7 @@ public final class FlywheelServer implements AutoCloseable {
         }
         listener = bound.channel();
         InetSocketAddress address = (InetSocketAddress) listener.localAddress();
-        log.info("Flywheel listening on {} ({})", address, config);
+        log.debug("listening on {} ({})", address, config);
         return address;
     }
 
