@@ -110,7 +110,7 @@ public final class FlywheelServer implements AutoCloseable {
             connections.close().awaitUninterruptibly();
         }
         releaseThreads();
-        log.info("Flywheel stopped");
+        log.debug("HTTP server closed");
     }
 
     private void releaseThreads() {
