@@ -56,7 +56,7 @@ public record ItemKey(byte[] partitionKey, byte[] sortKey, Map<String, Attribute
         byte[] sort = NO_SORT_KEY;
         if (table.rangeKey() != null) {
             sort = encode(table.rangeKey(), key, normalized);
-            if (keySize(normalized.get(table.rangeKey().name())) > MAX_SORT_KEY_BYTES) {
+            if (ItemSize.of(normalized.get(table.rangeKey().name())) > MAX_SORT_KEY_BYTES) {
                 throw new ValidationException(AttributeValues.INVALID
                         + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
             }
@@ -70,11 +70,6 @@ public record ItemKey(byte[] partitionKey, byte[] sortKey, Map<String, Attribute
         if (v instanceof AttributeValue.B b && b.value().length == 0) throw emptyKey("binary", k.name());
         normalized.put(k.name(), v);
         return KeyEncoding.encode(v);
-    }
-
-    /** A key's size as DynamoDB limits it: UTF-8 bytes of a string, bytes of a binary, number size. */
-    private static long keySize(AttributeValue v) {
-        return ItemSize.of(v);
     }
 
     private static ValidationException emptyKey(String kind, String name) {

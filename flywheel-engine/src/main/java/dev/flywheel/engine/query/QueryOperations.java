@@ -80,7 +80,7 @@ public final class QueryOperations {
         }
         if (filter != null) checkFilterAvoidsKeys(table, filter);
         KeyConditions key = keyCondition != null
-                ? KeyConditions.fromExpression(table, keyCondition.condition())
+                ? KeyConditionExpressions.of(table, keyCondition.condition())
                 : KeyConditions.fromLegacy(table, request.keyConditions());
         byte[] startAfter = null;
         if (request.exclusiveStartKey() != null) {

@@ -60,8 +60,10 @@ public final class Catalog {
     /** The table named by a valid name or an ARN, or null; an invalid name is a ValidationException. */
     public TableDefinition find(String nameOrArn) {
         String name = arns.tableName(nameOrArn);
-        if (name.equals(nameOrArn)) TableNames.validate(name);
-        return tables.get(name);
+        TableDefinition table = tables.get(name);
+        // Only a name that names no table can be invalid: check it off the hot path.
+        if (table == null && name.equals(nameOrArn)) TableNames.validate(name);
+        return table;
     }
 
     /** Table names in order, starting after {@code exclusiveStart} (null: from the first). */
