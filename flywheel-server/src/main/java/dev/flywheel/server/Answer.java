@@ -36,8 +36,8 @@ record Answer(int status, String contentType, byte[] body) {
 
     /**
      * The HTTP response, its body in a buffer from {@code allocator} (pooled in production). Every
-     * response carries {@code x-amzn-RequestId} and {@code x-amz-crc32}: the SDKs check the CRC32 of the
-     * body and fail the call when it does not match.
+     * response carries {@code x-amzn-RequestId}, {@code x-amz-crc32} (the SDKs check the CRC32 of the
+     * body and fail the call when it does not match) and {@code Date}.
      */
     FullHttpResponse toHttpResponse(ByteBufAllocator allocator, HttpVersion version, boolean keepAlive) {
         ByteBuf content = allocator.ioBuffer(body.length).writeBytes(body);
@@ -48,6 +48,7 @@ record Answer(int status, String contentType, byte[] body) {
         }
         headers.set("x-amzn-RequestId", newRequestId());
         headers.set("x-amz-crc32", Long.toString(crc32(body)));
+        headers.set(HttpHeaderNames.DATE, HttpDate.now());
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         HttpUtil.setKeepAlive(response, keepAlive);
         return response;

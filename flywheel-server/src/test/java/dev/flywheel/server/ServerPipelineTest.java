@@ -228,6 +228,8 @@ class ServerPipelineTest {
             assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/x-amz-json-1.0");
             assertThat(response.headers().getInt(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo(body.length);
             assertThat(response.headers().get("x-amzn-RequestId")).matches("[A-Z0-9]{52}");
+            java.util.Date date = io.netty.handler.codec.DateFormatter.parseHttpDate(response.headers().get(HttpHeaderNames.DATE));
+            assertThat(date).isCloseTo(new java.util.Date(), 60_000);
         }
 
         @Test
