@@ -79,6 +79,20 @@ record KeyConditions(byte[] partitionKey, KeyRange sortKeyRange) {
         };
     }
 
+    /** Whether the sort key condition holds for this encoded sort key (always, without one). */
+    boolean selectsSortKey(byte[] sortKey) {
+        KeyRange r = sortKeyRange;
+        if (r.lower() != null) {
+            int c = Arrays.compareUnsigned(sortKey, r.lower());
+            if (c < 0 || (c == 0 && !r.lowerInclusive())) return false;
+        }
+        if (r.upper() != null) {
+            int c = Arrays.compareUnsigned(sortKey, r.upper());
+            if (c > 0 || (c == 0 && !r.upperInclusive())) return false;
+        }
+        return true;
+    }
+
     private static ValidationException invalidOperator(String operator) {
         return new ValidationException("Invalid operator used in KeyConditionExpression: " + operator);
     }
