@@ -65,7 +65,7 @@ class QueryScanProperties {
 
     // ---------------------------------------------------------------- the property
 
-    @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     @Tag("random")
     void queryAndScanReturnWhatTheReferenceReturns(@ForAll("scenarios") Scenario s) {
         FlywheelEngine engine = new FlywheelEngine(new TreeMapStorage(), EngineConfig.defaults());
