@@ -444,10 +444,10 @@ class QueryScanScaleIT {
 
         BatchGetItemResponse first = ddb.batchGetItem(b -> b.requestItems(Map.of(bigTable,
                 KeysAndAttributes.builder().keys(keys).build())));
-        // 50 items of 400 KB are 20 MB: a response holds at most 16 MB (API Reference, BatchGetItem).
-        int returned = first.responses().get(bigTable).size();
-        assertThat(returned).isBetween(35, 42);
-        assertThat(first.unprocessedKeys().get(bigTable).keys()).hasSize(50 - returned);
+        // 50 items of 400 KB are 20 MB: a response holds at most 16 MB (API Reference, BatchGetItem),
+        // which is 40 of these items (DynamoDB Local 3.3.1 answers the same); the rest are unprocessed.
+        assertThat(first.responses().get(bigTable)).hasSize(40);
+        assertThat(first.unprocessedKeys().get(bigTable).keys()).hasSize(10);
         Set<String> seen = new HashSet<>();
         ddb.batchGetItemPaginator(b -> b.requestItems(Map.of(bigTable, KeysAndAttributes.builder().keys(keys).build())))
                 .forEach(page -> addOnce(seen, page.responses().getOrDefault(bigTable, List.of())));

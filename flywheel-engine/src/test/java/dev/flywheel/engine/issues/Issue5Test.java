@@ -8,8 +8,11 @@ import dev.flywheel.engine.FlywheelEngine;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.shapes.AttributeDefinition;
+import dev.flywheel.model.shapes.BatchGetItemInput;
+import dev.flywheel.model.shapes.BatchGetItemOutput;
 import dev.flywheel.model.shapes.CreateTableInput;
 import dev.flywheel.model.shapes.KeySchemaElement;
+import dev.flywheel.model.shapes.KeysAndAttributes;
 import dev.flywheel.model.shapes.PutItemInput;
 import dev.flywheel.model.shapes.QueryInput;
 import dev.flywheel.storage.TreeMapStorage;
@@ -19,14 +22,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 5 (Query and Scan at scale) found that a Query resumed from an ExclusiveStartKey that its own
- * key condition does not select was answered instead of rejected: with {@code sk > 5} and a start key
- * {@code sk = 1} the engine returned the whole range again (forward) or nothing (backward), where
- * DynamoDB answers a ValidationException. A start key in another partition was rejected, but with
- * the message for a malformed key rather than DynamoDB's.
+ * Bugs that issue 5 (Query, Scan and batch operations at scale) found.
  *
- * <p>DynamoDB's messages, as its emulators record them from the service (dynalite's query tests)
- * and as DynamoDB Local 3.3.1 answers (it uses the first message for both cases).
+ * <p>A Query resumed from an ExclusiveStartKey that its own key condition does not select was
+ * answered instead of rejected: with {@code sk > 5} and a start key {@code sk = 1} the engine returned
+ * the whole range again (forward) or nothing (backward), where DynamoDB answers a ValidationException.
+ * A start key in another partition was rejected, but with the message for a malformed key. The
+ * messages are DynamoDB's as dynalite's query tests record them from the service; DynamoDB Local
+ * 3.3.1 answers the first ("does not match the range key predicate") for both cases.
+ *
+ * <p>BatchGetItem's 16 MB limit let the item that crosses it into the response.
  */
 class Issue5Test {
     private FlywheelEngine engine;
@@ -55,6 +60,25 @@ class Issue5Test {
 
     private static Map<String, AttributeValue> key(String pk, long sk) {
         return Map.of("pk", AttributeValue.s(pk), "sk", AttributeValue.n(sk));
+    }
+
+    /**
+     * BatchGetItem answered 41 items of 400 KB, 16.8 MB, where DynamoDB answers "up to 16 MB" (API
+     * Reference) and DynamoDB Local 40: the item that would cross the limit was returned with it.
+     */
+    @Test
+    void batchGetItemNeverAnswersMoreThan16Megabytes() {
+        String payload = "x".repeat(409_400);
+        List<Map<String, AttributeValue>> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            engine.putItem(PutItemInput.builder().tableName("ranged").item(Map.of("pk", AttributeValue.s("big"),
+                    "sk", AttributeValue.n(i), "payload", AttributeValue.s(payload))).build());
+            keys.add(key("big", i));
+        }
+        BatchGetItemOutput out = engine.batchGetItem(BatchGetItemInput.builder()
+                .requestItems(Map.of("ranged", KeysAndAttributes.builder().keys(keys).build())).build());
+        assertThat(out.responses().get("ranged")).hasSize(40);
+        assertThat(out.unprocessedKeys().get("ranged").keys()).isEqualTo(keys.subList(40, 50));
     }
 
     @Test
