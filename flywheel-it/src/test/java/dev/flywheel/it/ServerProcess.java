@@ -54,11 +54,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** {@code java -jar flywheel.jar serve --port 0 --data-dir DIR ARGS...} with this JVM's java. */
     static ServerProcess jar(Path dataDir, String... args) throws IOException, InterruptedException {
+        return jar(List.of(), dataDir, args);
+    }
+
+    /** As {@link #jar(Path, String...)}, with JVM options before {@code -jar} (a heap size, say). */
+    static ServerProcess jar(List<String> jvmOptions, Path dataDir, String... args) throws IOException, InterruptedException {
         Path jar = REPO.resolve("flywheel-cli/target/flywheel.jar");
         if (!Files.exists(jar)) throw new IllegalStateException("build the jar first: " + jar);
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
-                "serve", "--port", "0", "--data-dir", dataDir.toString()));
+                "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0", "--data-dir", dataDir.toString()));
         command.addAll(List.of(args));
         return new ServerProcess(command);
     }
@@ -71,6 +77,8 @@ final class ServerProcess implements AutoCloseable {
     }
 
     URI endpoint() { return endpoint; }
+
+    boolean isAlive() { return process.isAlive(); }
 
     String output() { return String.join("\n", output); }
 

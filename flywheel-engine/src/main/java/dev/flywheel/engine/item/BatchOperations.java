@@ -118,18 +118,22 @@ public final class BatchOperations {
         Map<String, KeysAndAttributes> unprocessed = new LinkedHashMap<>();
         Map<String, Double> units = new LinkedHashMap<>();
         long responseBytes = 0;
+        boolean full = false;
         for (PlannedGet get : plan) {
             String name = get.table().name();
             List<Map<String, AttributeValue>> found = responses.computeIfAbsent(name, n -> new ArrayList<>());
             boolean consistent = Boolean.TRUE.equals(get.request().consistentRead());
             for (int i = 0; i < get.keys().size(); i++) {
-                if (responseBytes >= MAX_GET_RESPONSE_BYTES) {
+                Map<String, AttributeValue> item = full ? null : items.get(get.table(), get.keys().get(i));
+                long size = item == null ? 0 : ItemSize.of(item);
+                // The response never exceeds 16 MB: the item that would cross it, and every key after
+                // it, are left for the next call (DynamoDB Local 3.3.1 answers 40 of 50 items of 400 KB).
+                full |= responseBytes + size > MAX_GET_RESPONSE_BYTES;
+                if (full) {
                     List<Map<String, AttributeValue>> rest = get.request().keys().subList(i, get.keys().size());
                     unprocessed.put(name, get.request().toBuilder().keys(List.copyOf(rest)).build());
                     break;
                 }
-                Map<String, AttributeValue> item = items.get(get.table(), get.keys().get(i));
-                long size = item == null ? 0 : ItemSize.of(item);
                 units.merge(name, CapacityUnits.read(size, consistent), Double::sum);
                 if (item != null) {
                     responseBytes += size;

@@ -85,9 +85,14 @@ public final class QueryOperations {
         byte[] startAfter = null;
         if (request.exclusiveStartKey() != null) {
             ItemKey start = startKey(table, request.exclusiveStartKey());
+            // DynamoDB resumes a Query only from a key that its key condition selects; a key outside the
+            // sort key range would otherwise restart the range, or end it, silently.
+            if (!key.selectsSortKey(start.sortKey())) {
+                throw new ValidationException("The provided starting key does not match the range key predicate");
+            }
             if (!Arrays.equals(start.partitionKey(), key.partitionKey())) {
-                throw new ValidationException("The provided starting key is invalid: The provided key element does not"
-                        + " match the schema");
+                throw new ValidationException("The provided starting key is outside query boundaries based on provided"
+                        + " conditions");
             }
             startAfter = start.sortKey();
         }
