@@ -21,6 +21,23 @@ import java.util.Map;
 record KeyConditions(byte[] partitionKey, KeyRange sortKeyRange) {
     private static final String INVALID = "One or more parameter values were invalid: ";
 
+    /**
+     * Whether {@code sortKey} (encoded) lies in this condition's sort-key range: a Query may only
+     * resume from a start key its own key condition selects.
+     */
+    boolean selectsSortKey(byte[] sortKey) {
+        KeyRange r = sortKeyRange;
+        if (r.lower() != null) {
+            int c = Arrays.compareUnsigned(sortKey, r.lower());
+            if (c < 0 || (c == 0 && !r.lowerInclusive())) return false;
+        }
+        if (r.upper() != null) {
+            int c = Arrays.compareUnsigned(sortKey, r.upper());
+            if (c > 0 || (c == 0 && !r.upperInclusive())) return false;
+        }
+        return true;
+    }
+
     static KeyConditions fromLegacy(TableDefinition table, Map<String, Condition> conditions) {
         Condition hash = conditions.get(table.hashKey().name());
         if (hash == null) {
