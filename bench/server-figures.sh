@@ -5,8 +5,10 @@
 #      on a fresh data directory; prints every run and the median;
 #   2. idle RSS: VmRSS of the server 2 s after it answered, median of the same 5 runs;
 #   3. capacity: ../shared/tools/capacity.sh get, put and update (10 s, 32 connections) with the server
-#      pinned to CPU 1 and wrk to CPU 0, then put again after a restart with --sync-writes (fsync of the
-#      write-ahead log before each acknowledgement, with group commit); RSS after each phase.
+#      pinned to CPU 1 and wrk to CPU 0, after an unreported 3 s of each to warm the JIT up (else the first
+#      operation measured pays for compiling the shared path); then put again after a restart with
+#      --sync-writes (fsync of the write-ahead log before each acknowledgement, with group commit), also
+#      after a 3 s warm-up; RSS after each phase.
 #
 #   bench/server-figures.sh            (build the jar first: ./mvnw -B -q -ntp package -DskipTests -pl flywheel-cli -am)
 # Environment: PORT (default 8765), SECONDS_PER_RUN (default 10), CONNECTIONS (default 32), CAPACITY (the
@@ -76,6 +78,8 @@ echo "startup: median_ms=$(printf '%s\n' "${startups[@]}" | median) idle_rss_med
 data=$work/capacity
 start_server 1 "$data"
 echo "capacity server (default durability) pid $pid, pinned to CPU 1; RSS after start $(rss_mb) MB"
+for op in get put update; do CLIENT_CPUS=0 "$capacity" "$url" "$op" 3 "$conns" > /dev/null; done
+echo "  RSS after loading the table and warming up: $(rss_mb) MB"
 for op in get put update; do
   SERVER_PID=$pid CLIENT_CPUS=0 "$capacity" "$url" "$op" "$seconds" "$conns"
   echo "  RSS after $op: $(rss_mb) MB"
@@ -84,6 +88,7 @@ stop_server
 
 start_server 1 "$data" --sync-writes
 echo "capacity server (--sync-writes) pid $pid, pinned to CPU 1"
+CLIENT_CPUS=0 LOAD=0 "$capacity" "$url" put 3 "$conns" > /dev/null
 SERVER_PID=$pid CLIENT_CPUS=0 "$capacity" "$url" put "$seconds" "$conns" | sed 's/^capacity: op=put/capacity: op=put(sync-writes)/'
 echo "  RSS after put: $(rss_mb) MB"
 stop_server
