@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.State;
  * comparison {@code #v < :v} is evaluated too (a numeric comparison, exact decimal).
  *
  * <pre>
- * java -jar flywheel-bench/target/benchmarks.jar ExpressionBenchmark -f 1 -wi 2 -i 3 -w 1s -r 2s
+ * java --enable-native-access=ALL-UNNAMED -jar flywheel-bench/target/benchmarks.jar ExpressionBenchmark -f 1 -wi 2 -i 3 -w 1s -r 2s
  * </pre>
  */
 @State(Scope.Benchmark)

@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link JsonCodecBenchmark} for what the codec adds on top.
  *
  * <pre>
- * java -jar flywheel-bench/target/benchmarks.jar ItemBenchmark -f 1 -wi 2 -i 3 -w 1s -r 2s
+ * java --enable-native-access=ALL-UNNAMED -jar flywheel-bench/target/benchmarks.jar ItemBenchmark -f 1 -wi 2 -i 3 -w 1s -r 2s
  * </pre>
  */
 @State(Scope.Benchmark)

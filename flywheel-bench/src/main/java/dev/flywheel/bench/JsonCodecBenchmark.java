@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.State;
  * binary and a boolean, as document-style applications store.
  *
  * <pre>
- * java -jar flywheel-bench/target/benchmarks.jar JsonCodecBenchmark -f 1 -wi 2 -i 3 -w 1s -r 2s
+ * java --enable-native-access=ALL-UNNAMED -jar flywheel-bench/target/benchmarks.jar JsonCodecBenchmark -f 1 -wi 2 -i 3 -w 1s -r 2s
  * </pre>
  */
 @State(Scope.Benchmark)

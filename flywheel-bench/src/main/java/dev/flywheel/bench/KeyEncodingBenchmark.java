@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
  * timestamp, a negative decimal, a 38-digit number (DynamoDB's maximum precision) and zero.
  *
  * <pre>
- * java -jar flywheel-bench/target/benchmarks.jar KeyEncodingBenchmark -f 1 -wi 2 -i 3 -w 1s -r 2s
+ * java --enable-native-access=ALL-UNNAMED -jar flywheel-bench/target/benchmarks.jar KeyEncodingBenchmark -f 1 -wi 2 -i 3 -w 1s -r 2s
  * </pre>
  */
 @State(Scope.Benchmark)

@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * one thread, so no group commit helps).
  *
  * <pre>
- * java -jar flywheel-bench/target/benchmarks.jar StorageBenchmark -f 1 -wi 2 -i 3 -w 1s -r 2s
+ * java --enable-native-access=ALL-UNNAMED -jar flywheel-bench/target/benchmarks.jar StorageBenchmark -f 1 -wi 2 -i 3 -w 1s -r 2s
  * </pre>
  */
 @State(Scope.Benchmark)
