@@ -71,29 +71,37 @@ final class ServeCommand implements Callable<Integer> {
         }
         Path absoluteDataDir = inMemory ? null : dataDir.toAbsolutePath().normalize();
         Storage storage = RocksDbStorage.open(new RocksDbConfig(absoluteDataDir, inMemory, syncWrites));
+        FlywheelEngine engine = null;
         FlywheelServer server;
         InetSocketAddress bound;
         try {
             ServerConfig serverConfig = ServerConfig.defaults()
                     .withBindAddress(address).withPort(port).withCredentials(credentials)
                     .withAllowUnauthenticated(allowUnauthenticated).withRegion(region);
-            FlywheelEngine engine = new FlywheelEngine(storage,
+            engine = new FlywheelEngine(storage,
                     new EngineConfig(region, "000000000000", bind + ":" + port, Clock.systemUTC()));
             server = new FlywheelServer(serverConfig, engine);
             bound = server.start();
         } catch (Exception e) {
+            if (engine != null) engine.close();
             storage.close();
             throw e;
         }
+        FlywheelEngine started = engine;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Flywheel stopping: finishing in-flight requests");
             try {
                 server.close();
             } finally {
-                storage.close();
-                log.info("Flywheel stopped");
-                stopped.countDown();
+                // The engine's background work (index maintenance) stops before the storage closes under it.
+                try {
+                    started.close();
+                } finally {
+                    storage.close();
+                    log.info("Flywheel stopped");
+                    stopped.countDown();
+                }
             }
         }, "flywheel-shutdown"));
         log.info("Flywheel {} listening on http://{}:{} (data: {}, writes: {}, authentication: {})",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,5 +172,66 @@ class GlobalSecondaryIndexIT {
                 .hasMessageStartingWith("One or more parameter values were invalid: GlobalSecondaryIndex count exceeds the"
                         + " per-table limit of 20");
         assertThat(ddb.listTables().tableNames()).doesNotContain(name);
+    }
+
+    static AttributeValue s(String v) { return AttributeValue.fromS(v); }
+
+    static AttributeValue n(String v) { return AttributeValue.fromN(v); }
+
+    @Test
+    void writesRefuseIndexKeysTheIndexCannotHold() {
+        String name = TablesIT.uniqueName("gsi-keys");
+        ddb.createTable(orders(name).build());
+        assertThatThrownBy(() -> ddb.putItem(b -> b.tableName(name).item(Map.of("pk", s("a"), "sk", n("1"),
+                "customer", n("5")))))
+                .hasMessageStartingWith("One or more parameter values were invalid: Type mismatch for Index Key customer"
+                        + " Expected: S Actual: N IndexName: by-customer");
+        assertThatThrownBy(() -> ddb.putItem(b -> b.tableName(name).item(Map.of("pk", s("a"), "sk", n("1"),
+                "status", AttributeValue.fromNul(true)))))
+                .hasMessageStartingWith("One or more parameter values were invalid: Type mismatch for Index Key status"
+                        + " Expected: S Actual: NULL IndexName: by-status");
+        assertThatThrownBy(() -> ddb.putItem(b -> b.tableName(name).item(Map.of("pk", s("a"), "sk", n("1"),
+                "email", s("")))))
+                .hasMessageStartingWith("One or more parameter values are not valid. A value specified for a secondary"
+                        + " index key is not supported. The AttributeValue for a key attribute cannot contain an empty"
+                        + " string value. IndexName: by-email, IndexKey: email");
+        assertThatThrownBy(() -> ddb.updateItem(b -> b.tableName(name).key(Map.of("pk", s("a"), "sk", n("1")))
+                .updateExpression("SET #t = :t").expressionAttributeNames(Map.of("#t", "total"))
+                .expressionAttributeValues(Map.of(":t", s("lots")))))
+                .hasMessageStartingWith("One or more parameter values were invalid: Type mismatch for Index Key total"
+                        + " Expected: N Actual: S IndexName: by-customer");
+        assertThatThrownBy(() -> ddb.updateItem(b -> b.tableName(name).key(Map.of("pk", s("a"), "sk", n("1")))
+                .updateExpression("SET email = :e").expressionAttributeValues(Map.of(":e", s("")))))
+                .hasMessageStartingWith("One or more parameter values are not valid. The update expression attempted to"
+                        + " update a secondary index key to a value that is not supported. The AttributeValue for a key"
+                        + " attribute cannot contain an empty string value.");
+        assertThatThrownBy(() -> ddb.updateItem(b -> b.tableName(name).key(Map.of("pk", s("a"), "sk", n("1")))
+                .updateExpression("SET customer.given = :v").expressionAttributeValues(Map.of(":v", s("x")))))
+                .hasMessageStartingWith("Key attributes must be scalars; list random access '[]' and map lookup '.' are"
+                        + " not allowed: IndexKey: customer");
+        assertThatThrownBy(() -> ddb.batchWriteItem(b -> b.requestItems(Map.of(name, List.of(WriteRequest.builder()
+                .putRequest(p -> p.item(Map.of("pk", s("a"), "sk", n("1"), "total", s("x")))).build())))))
+                .hasMessageStartingWith("One or more parameter values were invalid: Type mismatch for Index Key total"
+                        + " Expected: N Actual: S IndexName: by-customer");
+        // Nothing was written.
+        assertThat(ddb.scan(b -> b.tableName(name)).count()).isZero();
+    }
+
+    @Test
+    void describeTableCountsEachIndexsItems() {
+        String name = TablesIT.uniqueName("gsi-count");
+        ddb.createTable(orders(name).build());
+        ddb.putItem(b -> b.tableName(name).item(Map.of("pk", s("a"), "sk", n("1"), "customer", s("c1"), "total", n("10"))));
+        ddb.putItem(b -> b.tableName(name).item(Map.of("pk", s("b"), "sk", n("1"), "customer", s("c1"), "total", n("20"),
+                "status", s("open"))));
+        ddb.putItem(b -> b.tableName(name).item(Map.of("pk", s("c"), "sk", n("1"), "customer", s("c2"))));
+        server.awaitIndexes();
+        Map<String, GlobalSecondaryIndexDescription> indexes = new java.util.HashMap<>();
+        ddb.describeTable(b -> b.tableName(name)).table().globalSecondaryIndexes().forEach(i -> indexes.put(i.indexName(), i));
+        // c has no total: by-customer needs both its keys.
+        assertThat(indexes.get("by-customer").itemCount()).isEqualTo(2);
+        assertThat(indexes.get("by-customer").indexSizeBytes()).isPositive();
+        assertThat(indexes.get("by-status").itemCount()).isEqualTo(1);
+        assertThat(indexes.get("by-email").itemCount()).isZero();
     }
 }
