@@ -234,4 +234,197 @@ class GlobalSecondaryIndexIT {
         assertThat(indexes.get("by-status").itemCount()).isEqualTo(1);
         assertThat(indexes.get("by-email").itemCount()).isZero();
     }
+
+    /** An order; null attributes are left out. */
+    static Map<String, AttributeValue> order(String pk, int sk, String customer, Integer total, String status) {
+        Map<String, AttributeValue> item = new java.util.LinkedHashMap<>();
+        item.put("pk", s(pk));
+        item.put("sk", n(Integer.toString(sk)));
+        if (customer != null) item.put("customer", s(customer));
+        if (total != null) item.put("total", n(Integer.toString(total)));
+        if (status != null) item.put("status", s(status));
+        item.put("note", s("note of " + pk + "/" + sk));
+        return item;
+    }
+
+    static QueryRequest.Builder byCustomer(String table, String customer) {
+        return QueryRequest.builder().tableName(table).indexName("by-customer")
+                .keyConditionExpression("customer = :c").expressionAttributeValues(Map.of(":c", s(customer)));
+    }
+
+    static List<String> keysOf(List<Map<String, AttributeValue>> items) {
+        return items.stream().map(i -> i.get("pk").s() + "/" + i.get("sk").n()).toList();
+    }
+
+    @Test
+    void queryReadsAnIndexInItsKeyOrderWithWhatItProjects() {
+        String name = TablesIT.uniqueName("gsi-query");
+        ddb.createTable(orders(name).build());
+        ddb.putItem(b -> b.tableName(name).item(order("a", 1, "c1", 30, "open")));
+        ddb.putItem(b -> b.tableName(name).item(order("b", 1, "c1", 10, "closed")));
+        ddb.putItem(b -> b.tableName(name).item(order("c", 1, "c1", 20, null)));
+        ddb.putItem(b -> b.tableName(name).item(order("d", 1, "c2", 5, "open")));
+        ddb.putItem(b -> b.tableName(name).item(order("e", 1, null, 5, "open")));
+        server.awaitIndexes();
+
+        QueryResponse all = ddb.query(byCustomer(name, "c1").build());
+        assertThat(keysOf(all.items())).containsExactly("b/1", "c/1", "a/1");
+        // INCLUDE status: the keys of table and index, and status; never note.
+        assertThat(all.items().getFirst()).isEqualTo(Map.of("pk", s("b"), "sk", n("1"), "customer", s("c1"),
+                "total", n("10"), "status", s("closed")));
+        assertThat(all.count()).isEqualTo(3);
+        assertThat(all.lastEvaluatedKey()).isEmpty();
+
+        QueryResponse range = ddb.query(byCustomer(name, "c1").keyConditionExpression("customer = :c AND #t BETWEEN :lo AND :hi")
+                .expressionAttributeNames(Map.of("#t", "total"))
+                .expressionAttributeValues(Map.of(":c", s("c1"), ":lo", n("15"), ":hi", n("30")))
+                .scanIndexForward(false).build());
+        assertThat(keysOf(range.items())).containsExactly("a/1", "c/1");
+
+        QueryResponse filtered = ddb.query(byCustomer(name, "c1").filterExpression("#s = :s")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":c", s("c1"), ":s", s("open"))).build());
+        assertThat(keysOf(filtered.items())).containsExactly("a/1");
+        assertThat(filtered.scannedCount()).isEqualTo(3);
+
+        // KEYS_ONLY, and sparse: only items with a status are in by-status.
+        QueryResponse open = ddb.query(b -> b.tableName(name).indexName("by-status").keyConditionExpression("#s = :s")
+                .expressionAttributeNames(Map.of("#s", "status")).expressionAttributeValues(Map.of(":s", s("open"))));
+        assertThat(open.items()).containsExactlyInAnyOrder(
+                Map.of("pk", s("a"), "sk", n("1"), "status", s("open")),
+                Map.of("pk", s("d"), "sk", n("1"), "status", s("open")),
+                Map.of("pk", s("e"), "sk", n("1"), "status", s("open")));
+        assertThat(ddb.scan(b -> b.tableName(name).indexName("by-status")).count()).isEqualTo(4);
+        assertThat(ddb.scan(b -> b.tableName(name).indexName("by-email")).count()).isZero();
+        assertThat(ddb.query(byCustomer(name, "c1").select(Select.COUNT).build()).count()).isEqualTo(3);
+    }
+
+    @Test
+    void entriesWithEqualIndexKeysStayDistinctAndPaginate() {
+        String name = TablesIT.uniqueName("gsi-pages");
+        ddb.createTable(orders(name).build());
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String pk = "p" + (char) ('a' + i % 4);
+            int sk = i / 4;
+            ddb.putItem(b -> b.tableName(name).item(order(pk, sk, "same", 7, "s" + (sk % 2))));
+        }
+        // Equal index keys: ordered by the table's key, partition key first.
+        for (char c = 'a'; c <= 'd'; c++) for (int sk = 0; sk < 3; sk++) expected.add("p" + c + "/" + sk);
+        server.awaitIndexes();
+
+        QueryResponse first = ddb.query(byCustomer(name, "same").limit(5).build());
+        assertThat(keysOf(first.items())).isEqualTo(expected.subList(0, 5));
+        assertThat(first.lastEvaluatedKey()).isEqualTo(Map.of("customer", s("same"), "total", n("7"),
+                "pk", s("pb"), "sk", n("1")));
+        QueryResponse second = ddb.query(byCustomer(name, "same").limit(5).exclusiveStartKey(first.lastEvaluatedKey()).build());
+        assertThat(keysOf(second.items())).isEqualTo(expected.subList(5, 10));
+
+        List<Map<String, AttributeValue>> paged = new ArrayList<>();
+        ddb.queryPaginator(byCustomer(name, "same").limit(5).build()).items().forEach(paged::add);
+        assertThat(keysOf(paged)).isEqualTo(expected);
+        List<Map<String, AttributeValue>> backwards = new ArrayList<>();
+        ddb.queryPaginator(byCustomer(name, "same").limit(4).scanIndexForward(false).build()).items().forEach(backwards::add);
+        assertThat(keysOf(backwards)).isEqualTo(expected.reversed());
+
+        List<Map<String, AttributeValue>> scanned = new ArrayList<>();
+        ddb.scanPaginator(b -> b.tableName(name).indexName("by-status").limit(5)).items().forEach(scanned::add);
+        assertThat(keysOf(scanned)).containsExactlyInAnyOrderElementsOf(expected);
+        ScanResponse page = ddb.scan(b -> b.tableName(name).indexName("by-status").limit(2));
+        assertThat(page.lastEvaluatedKey()).containsOnlyKeys("status", "pk", "sk");
+
+        List<String> segments = new ArrayList<>();
+        for (int segment = 0; segment < 3; segment++) {
+            int seg = segment;
+            ddb.scanPaginator(b -> b.tableName(name).indexName("by-customer").segment(seg).totalSegments(3).limit(2))
+                    .items().forEach(i -> segments.add(i.get("pk").s() + "/" + i.get("sk").n()));
+        }
+        assertThat(segments).containsExactlyInAnyOrderElementsOf(expected);
+
+        assertThatThrownBy(() -> ddb.query(byCustomer(name, "same").exclusiveStartKey(Map.of("customer", s("same"),
+                "pk", s("pa"), "sk", n("0"))).build()))
+                .hasMessageStartingWith("The provided starting key is invalid: The provided key element does not match the schema");
+    }
+
+    @Test
+    void noEntryIsLeftBehindWhenItemsMoveOrLoseTheirIndexKeys() {
+        String name = TablesIT.uniqueName("gsi-moves");
+        ddb.createTable(orders(name).build());
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 300; i++) {
+            String pk = "k" + random.nextInt(15);
+            int choice = random.nextInt(6);
+            String customer = random.nextInt(4) == 0 ? null : "c" + random.nextInt(3);
+            Integer total = random.nextInt(5) == 0 ? null : random.nextInt(4);
+            Map<String, AttributeValue> key = Map.of("pk", s(pk), "sk", n("0"));
+            switch (choice) {
+                case 0 -> ddb.deleteItem(b -> b.tableName(name).key(key));
+                case 1 -> ddb.updateItem(b -> b.tableName(name).key(key).updateExpression("REMOVE customer"));
+                case 2 -> ddb.updateItem(b -> b.tableName(name).key(key).updateExpression("SET customer = :c")
+                        .expressionAttributeValues(Map.of(":c", s(customer == null ? "c9" : customer))));
+                case 3 -> ddb.batchWriteItem(b -> b.requestItems(Map.of(name, List.of(WriteRequest.builder()
+                        .putRequest(p -> p.item(order(pk, 0, customer, total, null))).build()))));
+                default -> ddb.putItem(b -> b.tableName(name).item(order(pk, 0, customer, total, "x")));
+            }
+        }
+        server.awaitIndexes();
+        List<String> expected = new ArrayList<>();
+        for (Map<String, AttributeValue> item : ddb.scan(b -> b.tableName(name).consistentRead(true)).items()) {
+            if (item.containsKey("customer") && item.containsKey("total")) {
+                expected.add(item.get("customer").s() + ":" + item.get("total").n() + ":" + item.get("pk").s());
+            }
+        }
+        List<String> indexed = new ArrayList<>();
+        ddb.scanPaginator(b -> b.tableName(name).indexName("by-customer").limit(7)).items()
+                .forEach(i -> indexed.add(i.get("customer").s() + ":" + i.get("total").n() + ":" + i.get("pk").s()));
+        assertThat(indexed).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void indexReadsAreRefusedAsDynamoDbRefusesThem() {
+        String name = TablesIT.uniqueName("gsi-refused");
+        ddb.createTable(orders(name).build());
+        assertThatThrownBy(() -> ddb.query(byCustomer(name, "c").indexName("nope").build()))
+                .hasMessageStartingWith("The table does not have the specified index: nope");
+        assertThatThrownBy(() -> ddb.scan(b -> b.tableName(name).indexName("nope")))
+                .hasMessageStartingWith("The table does not have the specified index: nope");
+        assertThatThrownBy(() -> ddb.query(byCustomer(name, "c").consistentRead(true).build()))
+                .hasMessageStartingWith("Consistent reads are not supported on global secondary indexes");
+        assertThatThrownBy(() -> ddb.scan(b -> b.tableName(name).indexName("by-status").consistentRead(true)))
+                .hasMessageStartingWith("Consistent reads are not supported on global secondary indexes");
+        assertThatThrownBy(() -> ddb.query(byCustomer(name, "c").select(Select.ALL_ATTRIBUTES).build()))
+                .hasMessageStartingWith("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not"
+                        + " supported for global secondary index by-customer because its projection type is not ALL");
+        assertThatThrownBy(() -> ddb.scan(b -> b.tableName(name).indexName("by-status").select(Select.ALL_ATTRIBUTES)))
+                .hasMessageStartingWith("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not"
+                        + " supported for global secondary index by-status because its projection type is not ALL");
+        assertThatThrownBy(() -> ddb.query(byCustomer(name, "c").projectionExpression("pk, note, customer").build()))
+                .hasMessageStartingWith("One or more parameter values were invalid: Global secondary index by-customer"
+                        + " does not project [note]");
+        assertThatThrownBy(() -> ddb.query(byCustomer(name, "c").attributesToGet("note", "pk").build()
+                .toBuilder().keyConditionExpression(null).expressionAttributeValues(null)
+                .keyConditions(Map.of("customer", Condition.builder().comparisonOperator(ComparisonOperator.EQ)
+                        .attributeValueList(s("c")).build())).build()))
+                .hasMessageStartingWith("One or more parameter values were invalid: Global secondary index by-customer"
+                        + " does not project [note]");
+        assertThatThrownBy(() -> ddb.query(byCustomer(name, "c").filterExpression("note = :c").build()))
+                .hasMessageStartingWith("One or more parameter values were invalid: Secondary index by-customer does not"
+                        + " project one or more filter attributes: [note]");
+        assertThatThrownBy(() -> ddb.query(byCustomer(name, "c").filterExpression("#t > :c")
+                .expressionAttributeNames(Map.of("#t", "total")).build()))
+                .hasMessageStartingWith("Filter Expression can only contain non-primary key attributes: Primary key"
+                        + " attribute: total");
+        assertThatThrownBy(() -> ddb.query(byCustomer(name, "c").keyConditionExpression("pk = :c").build()))
+                .hasMessageStartingWith("Query condition missed key schema element: customer");
+        assertThatThrownBy(() -> ddb.query(b -> b.tableName(name).keyConditionExpression("pk = :c")
+                .expressionAttributeValues(Map.of(":c", s("c"))).select(Select.ALL_PROJECTED_ATTRIBUTES)))
+                .hasMessageStartingWith("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+
+        // What an index projects can be asked for by name, or all at once.
+        assertThat(ddb.query(byCustomer(name, "c").projectionExpression("pk, #s").expressionAttributeNames(
+                Map.of("#s", "status")).build()).items()).isEmpty();
+        assertThat(ddb.query(byCustomer(name, "c").select(Select.ALL_PROJECTED_ATTRIBUTES).build()).count()).isZero();
+        assertThat(ddb.query(b -> b.tableName(name).indexName("by-email").keyConditionExpression("email = :e")
+                .expressionAttributeValues(Map.of(":e", s("x"))).select(Select.ALL_ATTRIBUTES)).count()).isZero();
+    }
 }
