@@ -427,4 +427,216 @@ class GlobalSecondaryIndexIT {
         assertThat(ddb.query(b -> b.tableName(name).indexName("by-email").keyConditionExpression("email = :e")
                 .expressionAttributeValues(Map.of(":e", s("x"))).select(Select.ALL_ATTRIBUTES)).count()).isZero();
     }
+
+    static GlobalSecondaryIndexUpdate createIndex(String name, String hash, String range, Consumer<Projection.Builder> projection) {
+        GlobalSecondaryIndex index = index(name, hash, range, projection);
+        return GlobalSecondaryIndexUpdate.builder().create(c -> c.indexName(index.indexName()).keySchema(index.keySchema())
+                .projection(index.projection())).build();
+    }
+
+    static void writeAll(String table, List<Map<String, AttributeValue>> items) {
+        for (int i = 0; i < items.size(); i += 25) {
+            List<WriteRequest> batch = items.subList(i, Math.min(items.size(), i + 25)).stream()
+                    .map(item -> WriteRequest.builder().putRequest(r -> r.item(item)).build()).toList();
+            assertThat(ddb.batchWriteItem(b -> b.requestItems(Map.of(table, batch))).unprocessedItems()).isEmpty();
+        }
+    }
+
+    /** Every entry of the index by-customer, as customer:total:pk/sk, read through paginated Scans. */
+    static List<String> byCustomerEntries(String table) {
+        List<String> entries = new ArrayList<>();
+        ddb.scanPaginator(b -> b.tableName(table).indexName("by-customer").limit(100)).items().forEach(i ->
+                entries.add(i.get("customer").s() + ":" + i.get("total").n() + ":" + i.get("pk").s() + "/" + i.get("sk").n()));
+        return entries;
+    }
+
+    /** What by-customer must hold: the items of the table (read consistently) that have both its keys. */
+    static List<String> expectedByCustomer(String table) {
+        List<String> expected = new ArrayList<>();
+        ddb.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(i -> {
+            if (i.containsKey("customer") && i.containsKey("total")) {
+                expected.add(i.get("customer").s() + ":" + i.get("total").n() + ":" + i.get("pk").s() + "/" + i.get("sk").n());
+            }
+        });
+        return expected;
+    }
+
+    @Test
+    void updateTableAddsAnIndexAndBackfillsIt() {
+        String name = TablesIT.uniqueName("gsi-add");
+        ddb.createTable(TablesIT.hashAndRange(name).build());
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            items.add(order("p" + i % 50, i / 50, i % 3 == 0 ? null : "c" + i % 7, i % 11, null));
+        }
+        writeAll(name, items);
+
+        TableDescription updating = ddb.updateTable(b -> b.tableName(name)
+                .attributeDefinitions(definition("customer", ScalarAttributeType.S), definition("total", ScalarAttributeType.N))
+                .globalSecondaryIndexUpdates(createIndex("by-customer", "customer", "total",
+                        p -> p.projectionType(ProjectionType.INCLUDE).nonKeyAttributes("status")))).tableDescription();
+        assertThat(updating.tableStatus()).isEqualTo(TableStatus.UPDATING);
+        GlobalSecondaryIndexDescription creating = updating.globalSecondaryIndexes().getFirst();
+        assertThat(creating.indexStatus()).isEqualTo(IndexStatus.CREATING);
+        assertThat(creating.backfilling()).isTrue();
+        assertThat(updating.attributeDefinitions()).extracting(AttributeDefinition::attributeName)
+                .containsExactly("pk", "sk", "customer", "total");
+
+        server.awaitIndexes();
+        GlobalSecondaryIndexDescription active = ddb.describeTable(b -> b.tableName(name)).table()
+                .globalSecondaryIndexes().getFirst();
+        assertThat(active.indexStatus()).isEqualTo(IndexStatus.ACTIVE);
+        assertThat(active.backfilling()).isNull();
+        assertThat(byCustomerEntries(name)).hasSize(466).containsExactlyInAnyOrderElementsOf(expectedByCustomer(name));
+        assertThat(ddb.query(byCustomer(name, "c1").build()).items()).allSatisfy(i ->
+                assertThat(i).containsOnlyKeys("pk", "sk", "customer", "total"));
+    }
+
+    @Test
+    void writesDuringABackfillAreIndexedExactlyOnce() throws Exception {
+        String name = TablesIT.uniqueName("gsi-race");
+        ddb.createTable(TablesIT.hashAndRange(name).build());
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) items.add(order("p" + i % 100, i / 100, "c" + i % 5, i % 13, null));
+        writeAll(name, items);
+
+        java.util.concurrent.atomic.AtomicBoolean indexActive = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            long seed = w;
+            done.add(writers.submit(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                int writes = 0;
+                // Until the backfill is over (and a little after), with a bound in case it is very fast or slow.
+                for (int afterActive = 0; afterActive < 50 && writes < 20_000; writes++) {
+                    if (indexActive.get()) afterActive++;
+                    Map<String, AttributeValue> key = Map.of("pk", s("p" + random.nextInt(100)), "sk", n(Integer.toString(random.nextInt(30))));
+                    switch (random.nextInt(4)) {
+                        case 0 -> ddb.deleteItem(b -> b.tableName(name).key(key));
+                        case 1 -> ddb.updateItem(b -> b.tableName(name).key(key).updateExpression("REMOVE customer"));
+                        default -> ddb.updateItem(b -> b.tableName(name).key(key).updateExpression("SET customer = :c, #t = :t")
+                                .expressionAttributeNames(Map.of("#t", "total"))
+                                .expressionAttributeValues(Map.of(":c", s("c" + random.nextInt(5)), ":t", n(Integer.toString(random.nextInt(13))))));
+                    }
+                }
+                return writes;
+            }));
+        }
+        ddb.updateTable(b -> b.tableName(name)
+                .attributeDefinitions(definition("customer", ScalarAttributeType.S), definition("total", ScalarAttributeType.N))
+                .globalSecondaryIndexUpdates(createIndex("by-customer", "customer", "total", p -> p.projectionType(ProjectionType.KEYS_ONLY))));
+        while (!indexActive.get()) {
+            server.awaitIndexes();
+            indexActive.set(ddb.describeTable(b -> b.tableName(name)).table().globalSecondaryIndexes().getFirst()
+                    .indexStatus() == IndexStatus.ACTIVE);
+        }
+        for (java.util.concurrent.Future<Integer> f : done) assertThat(f.get()).isPositive();
+        writers.shutdown();
+        server.awaitIndexes();
+        assertThat(byCustomerEntries(name)).containsExactlyInAnyOrderElementsOf(expectedByCustomer(name));
+    }
+
+    @Test
+    void updateTableDeletesAnIndex() {
+        String name = TablesIT.uniqueName("gsi-drop");
+        ddb.createTable(orders(name).build());
+        writeAll(name, List.of(order("a", 1, "c1", 1, "open"), order("b", 1, "c1", 2, "open")));
+        server.awaitIndexes();
+        TableDescription deleting = ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(
+                u -> u.delete(d -> d.indexName("by-status")))).tableDescription();
+        assertThat(deleting.globalSecondaryIndexes()).filteredOn(i -> i.indexName().equals("by-status"))
+                .singleElement().satisfies(i -> assertThat(i.indexStatus()).isEqualTo(IndexStatus.DELETING));
+        server.awaitIndexes();
+        TableDescription after = ddb.describeTable(b -> b.tableName(name)).table();
+        assertThat(after.globalSecondaryIndexes()).extracting(GlobalSecondaryIndexDescription::indexName)
+                .containsExactly("by-customer", "by-email");
+        // status was only by-status's key: its definition goes with it.
+        assertThat(after.attributeDefinitions()).extracting(AttributeDefinition::attributeName)
+                .containsExactly("pk", "sk", "customer", "total", "email");
+        assertThatThrownBy(() -> ddb.scan(b -> b.tableName(name).indexName("by-status")))
+                .hasMessageStartingWith("The table does not have the specified index: by-status");
+        // Writes go on, and the other indexes with them; the last index going stops the log.
+        ddb.putItem(b -> b.tableName(name).item(order("c", 1, "c1", 3, "anything")));
+        ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(u -> u.delete(d -> d.indexName("by-email"))));
+        server.awaitIndexes();
+        assertThat(ddb.query(byCustomer(name, "c1").build()).count()).isEqualTo(3);
+        ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(u -> u.delete(d -> d.indexName("by-customer"))));
+        server.awaitIndexes();
+        assertThat(ddb.describeTable(b -> b.tableName(name)).table().hasGlobalSecondaryIndexes()).isFalse();
+        ddb.putItem(b -> b.tableName(name).item(order("d", 1, "c1", 3, "anything")));
+
+        // And an index can come back under the same name, starting from what the table holds.
+        ddb.updateTable(b -> b.tableName(name)
+                .attributeDefinitions(definition("customer", ScalarAttributeType.S), definition("total", ScalarAttributeType.N))
+                .globalSecondaryIndexUpdates(createIndex("by-customer", "customer", "total", p -> p.projectionType(ProjectionType.ALL))));
+        server.awaitIndexes();
+        assertThat(byCustomerEntries(name)).containsExactlyInAnyOrderElementsOf(expectedByCustomer(name)).hasSize(4);
+    }
+
+    @Test
+    void updateTableRefusesIndexChangesAsDynamoDb() {
+        String name = TablesIT.uniqueName("gsi-upd-bad");
+        ddb.createTable(orders(name).build());
+        assertThatThrownBy(() -> ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(
+                createIndex("by-status", "status", null, p -> p.projectionType(ProjectionType.ALL)))))
+                .hasMessageStartingWith("Attempting to create an index which already exists");
+        assertThatThrownBy(() -> ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(
+                createIndex("by-other", "other", null, p -> p.projectionType(ProjectionType.ALL)))))
+                .hasMessageStartingWith("One or more parameter values were invalid: AttributeDefinitions is not specified"
+                        + " for index: by-other");
+        assertThatThrownBy(() -> ddb.updateTable(b -> b.tableName(name)
+                .attributeDefinitions(definition("x", ScalarAttributeType.S), definition("y", ScalarAttributeType.S))
+                .globalSecondaryIndexUpdates(createIndex("by-x", "x", null, p -> p.projectionType(ProjectionType.ALL)),
+                        createIndex("by-y", "y", null, p -> p.projectionType(ProjectionType.ALL)))))
+                .isInstanceOf(LimitExceededException.class)
+                .hasMessageStartingWith("Subscriber limit exceeded: Only 1 online index can be created or deleted"
+                        + " simultaneously per table");
+        assertThatThrownBy(() -> ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(
+                u -> u.delete(d -> d.indexName("by-status")), u -> u.delete(d -> d.indexName("by-status")))))
+                .hasMessageStartingWith("One or more parameter values were invalid: Only one global secondary index update"
+                        + " per index is allowed simultaneously. Index: by-status");
+        assertThatThrownBy(() -> ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(
+                u -> u.delete(d -> d.indexName("missing")))))
+                .hasMessageStartingWith("Cannot delete an index that is not a GlobalSecondaryIndex: missing");
+        assertThatThrownBy(() -> ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(
+                u -> u.update(d -> d.indexName("by-status").provisionedThroughput(t -> t.readCapacityUnits(1L).writeCapacityUnits(1L))))))
+                .hasMessageStartingWith("One or more parameter values were invalid: Neither ReadCapacityUnits nor"
+                        + " WriteCapacityUnits can be specified for index: by-status when BillingMode is PAY_PER_REQUEST");
+        assertThatThrownBy(() -> ddb.updateTable(b -> b.tableName(name).billingMode(BillingMode.PROVISIONED)
+                .provisionedThroughput(t -> t.readCapacityUnits(1L).writeCapacityUnits(1L))))
+                .hasMessageStartingWith("One or more parameter values were invalid: ProvisionedThroughput must be specified"
+                        + " for index: by-customer,by-status,by-email");
+        assertThat(ddb.describeTable(b -> b.tableName(name)).table().globalSecondaryIndexes()).hasSize(3)
+                .allSatisfy(i -> assertThat(i.indexStatus()).isEqualTo(IndexStatus.ACTIVE));
+    }
+
+    @Test
+    void provisionedIndexesChangeThroughputAndFollowTheBillingMode() {
+        String name = TablesIT.uniqueName("gsi-capacity");
+        GlobalSecondaryIndex byCustomer = index("by-customer", "customer", null, p -> p.projectionType(ProjectionType.KEYS_ONLY))
+                .toBuilder().provisionedThroughput(t -> t.readCapacityUnits(2L).writeCapacityUnits(2L)).build();
+        ddb.createTable(TablesIT.hashAndRange(name).billingMode(BillingMode.PROVISIONED)
+                .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L))
+                .attributeDefinitions(definition("pk", ScalarAttributeType.S), definition("sk", ScalarAttributeType.N),
+                        definition("customer", ScalarAttributeType.S))
+                .globalSecondaryIndexes(byCustomer).build());
+        GlobalSecondaryIndexDescription raised = ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(
+                u -> u.update(d -> d.indexName("by-customer").provisionedThroughput(t -> t.readCapacityUnits(7L).writeCapacityUnits(3L)))))
+                .tableDescription().globalSecondaryIndexes().getFirst();
+        assertThat(raised.provisionedThroughput().readCapacityUnits()).isEqualTo(7L);
+        assertThatThrownBy(() -> ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(
+                u -> u.update(d -> d.indexName("by-customer").provisionedThroughput(t -> t.readCapacityUnits(7L).writeCapacityUnits(3L))))))
+                .hasMessageStartingWith("The provisioned throughput for the index by-customer will not change.");
+
+        GlobalSecondaryIndexDescription onDemand = ddb.updateTable(b -> b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST))
+                .tableDescription().globalSecondaryIndexes().getFirst();
+        assertThat(onDemand.provisionedThroughput().readCapacityUnits()).isZero();
+        GlobalSecondaryIndexDescription back = ddb.updateTable(b -> b.tableName(name).billingMode(BillingMode.PROVISIONED)
+                .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L))
+                .globalSecondaryIndexUpdates(u -> u.update(d -> d.indexName("by-customer")
+                        .provisionedThroughput(t -> t.readCapacityUnits(4L).writeCapacityUnits(4L)))))
+                .tableDescription().globalSecondaryIndexes().getFirst();
+        assertThat(back.provisionedThroughput().writeCapacityUnits()).isEqualTo(4L);
+    }
 }

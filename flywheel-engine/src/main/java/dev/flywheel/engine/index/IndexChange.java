@@ -10,25 +10,32 @@ import java.util.Arrays;
  * earlier point gives the same index (see {@link IndexApplier}).
  *
  * <p>A backfill record ({@link #backfill}) says the item is {@code item} and names the one index
- * ({@code targetIndex}, a storage id) being backfilled; other indexes already hold it.
+ * ({@code targetIndex}, a storage id) being backfilled; other indexes already hold it. The record
+ * that ends a backfill ({@link #backfilled}) carries no item: once it is applied, every record of the
+ * backfill before it is too, and the index can be read.
  *
  * <p>Persisted format (never change it; a new format gets a new first byte):
  * <pre>
- *   format (1 byte, 1) | flags (1 byte: 1 old present, 2 new present, 4 new is old, 8 targeted)
+ *   format (1 byte, 1) | flags (1 byte: 1 old present, 2 new present, 4 new is old, 8 targeted,
+ *                              16 backfill complete)
  *   | target index storage id (8 bytes, if targeted) | old length (4 bytes) | old | new (the rest)
  * </pre>
  */
-record IndexChange(long targetIndex, byte[] oldItem, byte[] newItem) {
+record IndexChange(long targetIndex, byte[] oldItem, byte[] newItem, boolean backfillComplete) {
     static final long ALL_INDEXES = 0;
     private static final int FORMAT_V1 = 1;
-    private static final int OLD = 1, NEW = 2, NEW_IS_OLD = 4, TARGETED = 8;
+    private static final int OLD = 1, NEW = 2, NEW_IS_OLD = 4, TARGETED = 8, BACKFILL_COMPLETE = 16;
 
     static IndexChange of(byte[] oldItem, byte[] newItem) {
-        return new IndexChange(ALL_INDEXES, oldItem, newItem);
+        return new IndexChange(ALL_INDEXES, oldItem, newItem, false);
     }
 
     static IndexChange backfill(long targetIndex, byte[] item) {
-        return new IndexChange(targetIndex, item, item);
+        return new IndexChange(targetIndex, item, item, false);
+    }
+
+    static IndexChange backfilled(long targetIndex) {
+        return new IndexChange(targetIndex, null, null, true);
     }
 
     /** True for a record that restates the item rather than changing it (a backfill's). */
@@ -43,7 +50,7 @@ record IndexChange(long targetIndex, byte[] oldItem, byte[] newItem) {
     byte[] encode() {
         boolean same = restates();
         int flags = (oldItem != null ? OLD : 0) | (newItem != null ? NEW : 0) | (same ? NEW_IS_OLD : 0)
-                | (targetIndex != ALL_INDEXES ? TARGETED : 0);
+                | (targetIndex != ALL_INDEXES ? TARGETED : 0) | (backfillComplete ? BACKFILL_COMPLETE : 0);
         int size = 2 + (targetIndex != ALL_INDEXES ? 8 : 0) + (oldItem != null ? 4 + oldItem.length : 0)
                 + (newItem != null && !same ? newItem.length : 0);
         ByteBuffer out = ByteBuffer.allocate(size);
@@ -70,6 +77,6 @@ record IndexChange(long targetIndex, byte[] oldItem, byte[] newItem) {
         } else if ((flags & NEW) != 0) {
             newItem = Arrays.copyOfRange(bytes, in.position(), bytes.length);
         }
-        return new IndexChange(target, oldItem, newItem);
+        return new IndexChange(target, oldItem, newItem, (flags & BACKFILL_COMPLETE) != 0);
     }
 }

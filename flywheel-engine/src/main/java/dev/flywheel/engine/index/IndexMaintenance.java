@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps global secondary indexes current: one background thread per engine that applies each table's
- * log of {@link IndexChange}s (appended atomically with the item writes, see {@link GlobalIndexLog})
- * and cleans up after deleted tables.
+ * log of {@link IndexChange}s (appended atomically with the item writes, see {@link GlobalIndexLog}),
+ * backfills indexes added by UpdateTable ({@link IndexBackfill}), drops deleted indexes, and cleans up
+ * after deleted tables.
  *
  * <h2>Applying a log</h2>
  * For each table with indexes, in turn: read up to {@value #LOG_BATCH} records after the table's
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * then record the last one's sequence as the checkpoint and trim the log through it. A crash between
  * applying and checkpointing applies those records again on restart, which gives the same entries:
  * each is an absolute put or delete, and the log is applied in order.
+ *
+ * <h2>Indexes coming and going</h2>
+ * A CREATING index is maintained from the moment it is in the table's definition and backfilled a page
+ * per pass; it becomes ACTIVE when the applier reaches the backfill's last record. A DELETING index is
+ * no longer maintained; its rows are dropped, then it leaves the definition. When the last index of a
+ * table goes, writes stop logging; once those in flight are done, the log is trimmed to its end.
  *
  * <h2>Threads</h2>
  * All the work is done by the one thread, so it never races itself (dropping an index's rows always
@@ -45,6 +52,7 @@ public final class IndexMaintenance implements AutoCloseable {
     private final Catalog catalog;
     private final Storage storage;
     private final IndexApplier applier;
+    private final IndexBackfill backfill;
     private final Thread thread;
     private final AtomicBoolean pending = new AtomicBoolean(true);
     private volatile boolean closed;
@@ -61,6 +69,7 @@ public final class IndexMaintenance implements AutoCloseable {
         this.catalog = catalog;
         this.storage = storage;
         this.applier = new IndexApplier(storage);
+        this.backfill = new IndexBackfill(catalog, storage);
         this.thread = Thread.ofPlatform().name("flywheel-index-maintenance").daemon().unstarted(this::run);
         catalog.onChange(this::wake);
     }
@@ -151,9 +160,55 @@ public final class IndexMaintenance implements AutoCloseable {
         }
         for (TableDefinition table : catalog.tables()) {
             if (closed) return false;
-            if (!table.globalIndexes().isEmpty()) more |= applyLog(table);
+            if (table.globalIndexes().isEmpty()) continue;
+            more |= applyLog(table);
+            // Applying the log may have activated an index: act on the definition as it is now.
+            TableDefinition current = catalog.find(table.name());
+            if (current != null && current.id() == table.id()) more |= changeIndexes(current);
         }
         return more;
+    }
+
+    /** Does the next step of adding or removing one of the table's indexes; false if there was none. */
+    private boolean changeIndexes(TableDefinition table) {
+        for (GlobalIndex index : table.globalIndexes()) {
+            if (index.status() == GlobalIndex.Status.DELETING) {
+                drop(table, index);
+                return true;
+            }
+        }
+        boolean worked = false;
+        for (GlobalIndex index : table.globalIndexes()) {
+            if (index.status() == GlobalIndex.Status.CREATING) worked |= backfill.step(table, index);
+        }
+        return worked;
+    }
+
+    private void drop(TableDefinition table, GlobalIndex index) {
+        storage.dropTable(index.storageId());
+        backfill.forget(index);
+        TableDefinition after = catalog.updateIfPresent(table, t -> t.withoutGlobalIndex(index.name()));
+        log.info("Deleted global secondary index {} of table {}", index.name(), table.name());
+        if (after != null && after.globalIndexes().isEmpty()) {
+            // Writes that saw the index may still be appending: once they are done, nothing will.
+            catalog.awaitWritesInFlight();
+            storage.trimLog(GlobalIndexLog.name(table.id()), Long.MAX_VALUE);
+            storage.putMeta(CHECKPOINT_PREFIX + table.id(), null);
+            checkpoints.remove(table.id());
+        }
+    }
+
+    /** The backfill's last record was applied, and every one before it: the index can be read. */
+    private void activate(TableDefinition table, long indexStorageId) {
+        for (GlobalIndex index : table.globalIndexes()) {
+            // Already active: this record is applied again after a crash.
+            if (index.storageId() != indexStorageId || index.status() != GlobalIndex.Status.CREATING) continue;
+            catalog.updateIfPresent(table, t -> t.withGlobalIndex(index.name(), i ->
+                    i.storageId() == indexStorageId && i.status() == GlobalIndex.Status.CREATING
+                            ? i.withStatus(GlobalIndex.Status.ACTIVE) : i));
+            backfill.forget(index);
+            log.info("Global secondary index {} of table {} is active", index.name(), table.name());
+        }
     }
 
     /** Applies the next batch of the table's log; false if it had none. */
@@ -161,7 +216,11 @@ public final class IndexMaintenance implements AutoCloseable {
         String name = GlobalIndexLog.name(table.id());
         List<LogEntry> entries = storage.readLog(name, checkpoint(table.id()), LOG_BATCH);
         if (entries.isEmpty()) return false;
-        for (LogEntry entry : entries) applier.apply(table, IndexChange.decode(entry.payload()));
+        for (LogEntry entry : entries) {
+            IndexChange change = IndexChange.decode(entry.payload());
+            if (change.backfillComplete()) activate(table, change.targetIndex());
+            else applier.apply(table, change);
+        }
         long last = entries.getLast().sequence();
         storage.putMeta(CHECKPOINT_PREFIX + table.id(), ByteBuffer.allocate(8).putLong(last).array());
         checkpoints.put(table.id(), last);
@@ -183,7 +242,10 @@ public final class IndexMaintenance implements AutoCloseable {
      */
     private void cleanUpDroppedTables() {
         for (TableDefinition table : catalog.droppedTables()) {
-            for (GlobalIndex index : table.globalIndexes()) storage.dropTable(index.storageId());
+            for (GlobalIndex index : table.globalIndexes()) {
+                storage.dropTable(index.storageId());
+                backfill.forget(index);
+            }
             storage.trimLog(GlobalIndexLog.name(table.id()), Long.MAX_VALUE);
             storage.putMeta(CHECKPOINT_PREFIX + table.id(), null);
             checkpoints.remove(table.id());

@@ -118,6 +118,18 @@ public final class Catalog {
     }
 
     /**
+     * Replaces {@code table}'s definition with {@code change} applied to its current one, if the table
+     * still exists (background work may outlive it, or see it re-created under the same name).
+     *
+     * @return the new definition, or null when the table is gone
+     */
+    public synchronized TableDefinition updateIfPresent(TableDefinition table, UnaryOperator<TableDefinition> change) {
+        TableDefinition current = tables.get(table.name());
+        if (current == null || current.id() != table.id()) return null;
+        return update(table.name(), change);
+    }
+
+    /**
      * Forgets the table and drops its rows, once no write to it is in flight (later ones find it gone).
      * Its marker, written first, survives a crash so that what the table derived is cleaned up anyway.
      */

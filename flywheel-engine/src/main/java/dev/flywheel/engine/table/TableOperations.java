@@ -10,6 +10,7 @@ import dev.flywheel.model.shapes.DeleteTableInput;
 import dev.flywheel.model.shapes.DeleteTableOutput;
 import dev.flywheel.model.shapes.DescribeTableInput;
 import dev.flywheel.model.shapes.DescribeTableOutput;
+import dev.flywheel.model.shapes.GlobalSecondaryIndexUpdate;
 import dev.flywheel.model.shapes.KeySchemaElement;
 import dev.flywheel.model.shapes.ListTablesInput;
 import dev.flywheel.model.shapes.ListTablesOutput;
@@ -156,7 +157,6 @@ public final class TableOperations {
     }
 
     public UpdateTableOutput updateTable(UpdateTableInput request) {
-        Unsupported.whenPresent(request.globalSecondaryIndexUpdates(), "GlobalSecondaryIndexUpdates");
         Unsupported.whenPresent(request.streamSpecification(), "StreamSpecification");
         Unsupported.whenPresent(request.sseSpecification(), "SSESpecification");
         Unsupported.whenPresent(request.replicaUpdates(), "ReplicaUpdates");
@@ -165,17 +165,25 @@ public final class TableOperations {
         Unsupported.whenPresent(request.onDemandThroughput(), "OnDemandThroughput");
         Unsupported.whenPresent(request.warmThroughput(), "WarmThroughput");
         Unsupported.whenPresent(request.globalTableSettingsReplicationMode(), "GlobalTableSettingsReplicationMode");
+        List<GlobalSecondaryIndexUpdate> indexUpdates = request.globalSecondaryIndexUpdates();
         if (request.billingMode() == null && request.provisionedThroughput() == null && request.tableClass() == null
-                && request.deletionProtectionEnabled() == null) {
+                && request.deletionProtectionEnabled() == null && indexUpdates == null) {
             throw new ValidationException("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled,"
                     + " GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         }
+        boolean changesTableCapacity = request.billingMode() != null || request.provisionedThroughput() != null;
+        if (indexUpdates != null) GlobalIndexUpdates.validate(indexUpdates, changesTableCapacity);
         Instant now = clock.instant();
         boolean[] changesCapacity = {false};
         TableDefinition updated = catalog.update(request.tableName(), current -> {
             TableDefinition t = current;
-            if (request.billingMode() != null || request.provisionedThroughput() != null) {
+            if (changesTableCapacity) {
                 t = updateBilling(t, request.billingMode(), request.provisionedThroughput(), now);
+                changesCapacity[0] = true;
+            }
+            if (changesTableCapacity || indexUpdates != null) {
+                t = GlobalIndexUpdates.apply(t, current.billingMode(), indexUpdates, request.attributeDefinitions(),
+                        catalog::allocateId);
                 changesCapacity[0] = true;
             }
             if (request.tableClass() != null && !request.tableClass().equals(t.tableClass())) {
