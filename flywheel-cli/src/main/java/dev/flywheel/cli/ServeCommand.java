@@ -56,6 +56,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Accept any signature even when listening on a non-loopback address.")
     boolean allowUnauthenticated;
 
+    // For recovery tests: index changes are logged with every write but never applied, as if the server
+    // always crashed first. Hidden: no one else has a use for it.
+    @Option(names = "--no-index-maintenance", hidden = true)
+    boolean noIndexMaintenance;
+
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region named in ARNs. Default: ${DEFAULT-VALUE}.")
     String region;
 
@@ -78,8 +83,8 @@ final class ServeCommand implements Callable<Integer> {
             ServerConfig serverConfig = ServerConfig.defaults()
                     .withBindAddress(address).withPort(port).withCredentials(credentials)
                     .withAllowUnauthenticated(allowUnauthenticated).withRegion(region);
-            engine = new FlywheelEngine(storage,
-                    new EngineConfig(region, "000000000000", bind + ":" + port, Clock.systemUTC()));
+            EngineConfig engineConfig = new EngineConfig(region, "000000000000", bind + ":" + port, Clock.systemUTC());
+            engine = new FlywheelEngine(storage, noIndexMaintenance ? engineConfig.withoutIndexMaintenance() : engineConfig);
             server = new FlywheelServer(serverConfig, engine);
             bound = server.start();
         } catch (Exception e) {

@@ -49,7 +49,7 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
         this.batches = new BatchOperations(catalog, itemStore, parsed);
         this.queries = new QueryOperations(catalog, storage, parsed);
         this.tags = new TagOperations(catalog);
-        indexMaintenance.start();
+        if (config.maintainIndexes()) indexMaintenance.start();
     }
 
     /**

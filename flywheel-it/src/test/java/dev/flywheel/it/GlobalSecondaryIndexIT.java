@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.*;
 
@@ -638,5 +640,70 @@ class GlobalSecondaryIndexIT {
                         .provisionedThroughput(t -> t.readCapacityUnits(4L).writeCapacityUnits(4L)))))
                 .tableDescription().globalSecondaryIndexes().getFirst();
         assertThat(back.provisionedThroughput().writeCapacityUnits()).isEqualTo(4L);
+    }
+
+    /**
+     * Index changes logged but not applied when the server is killed are applied after the restart, and
+     * a backfill that never ran completes: the first server runs with index maintenance off (as if it
+     * always crashed before applying anything), so the restart has every change to apply.
+     */
+    @Test
+    @Tag("slow")
+    void changesLoggedBeforeKill9AreAppliedAfterTheRestart(@TempDir java.nio.file.Path dataDir) throws Exception {
+        String name = "orders", added = "later";
+        try (ServerProcess first = ServerProcess.jar(dataDir, "--no-index-maintenance");
+             DynamoDbClient client = Clients.sync(first.endpoint())) {
+            client.createTable(orders(name).build());
+            client.createTable(TablesIT.hashAndRange(added).build());
+            for (int i = 0; i < 60; i++) {
+                Map<String, AttributeValue> item = order("p" + i % 12, i / 12, "c" + i % 3, i % 7, i % 2 == 0 ? "open" : null);
+                client.putItem(b -> b.tableName(name).item(item));
+                client.putItem(b -> b.tableName(added).item(item));
+            }
+            for (int i = 0; i < 12; i++) {
+                Map<String, AttributeValue> key = Map.of("pk", s("p" + i), "sk", n("0"));
+                if (i % 3 == 0) client.deleteItem(b -> b.tableName(name).key(key));
+                else client.updateItem(b -> b.tableName(name).key(key).updateExpression("SET customer = :c REMOVE #s")
+                        .expressionAttributeNames(Map.of("#s", "status")).expressionAttributeValues(Map.of(":c", s("moved"))));
+            }
+            client.updateTable(b -> b.tableName(added)
+                    .attributeDefinitions(definition("customer", ScalarAttributeType.S), definition("total", ScalarAttributeType.N))
+                    .globalSecondaryIndexUpdates(createIndex("by-customer", "customer", "total", p -> p.projectionType(ProjectionType.ALL))));
+            // Nothing applied: the indexes are empty, the new one still backfilling.
+            assertThat(client.scan(b -> b.tableName(name).indexName("by-customer")).count()).isZero();
+            first.kill();
+        }
+        try (ServerProcess restarted = ServerProcess.jar(dataDir);
+             DynamoDbClient client = Clients.sync(restarted.endpoint())) {
+            List<Map<String, AttributeValue>> items = client.scan(b -> b.tableName(name).consistentRead(true)).items();
+            List<String> expected = entries(items, true);
+            // Index maintenance is asynchronous: poll, each poll a request, until it is done or a minute passed.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+            int withStatus = (int) items.stream().filter(i -> i.containsKey("status")).count();
+            List<String> indexed;
+            int statusEntries;
+            do {
+                indexed = entries(client.scan(b -> b.tableName(name).indexName("by-customer")).items(), false);
+                statusEntries = client.scan(b -> b.tableName(name).indexName("by-status")).count();
+            } while ((!indexed.equals(expected) || statusEntries != withStatus) && System.nanoTime() < deadline);
+            // 60 items, 4 deleted, 8 moved to customer "moved".
+            assertThat(indexed).hasSize(56).isEqualTo(expected);
+            assertThat(indexed).filteredOn(e -> e.startsWith("moved:")).hasSize(8);
+            assertThat(statusEntries).isEqualTo(withStatus);
+
+            IndexStatus status;
+            do {
+                status = client.describeTable(b -> b.tableName(added)).table().globalSecondaryIndexes().getFirst().indexStatus();
+            } while (status != IndexStatus.ACTIVE && System.nanoTime() < deadline);
+            assertThat(status).isEqualTo(IndexStatus.ACTIVE);
+            assertThat(client.scan(b -> b.tableName(added).indexName("by-customer")).count()).isEqualTo(60);
+        }
+    }
+
+    /** by-customer's entries of these items (only those with its keys if {@code filter}), sorted. */
+    private static List<String> entries(List<Map<String, AttributeValue>> items, boolean filter) {
+        return items.stream().filter(i -> !filter || (i.containsKey("customer") && i.containsKey("total")))
+                .map(i -> i.get("customer").s() + ":" + i.get("total").n() + ":" + i.get("pk").s() + "/" + i.get("sk").n())
+                .sorted().toList();
     }
 }

@@ -39,7 +39,8 @@ class IndexBackfillTest {
     private static final String TABLE = "orders";
     private static final int ITEMS = 600;
     private final Storage storage = new TreeMapStorage();
-    private FlywheelEngine engine = new FlywheelEngine(storage, EngineConfig.defaults());
+    /** Its index maintenance stopped: the test drives the backfill. */
+    private FlywheelEngine engine = new FlywheelEngine(storage, EngineConfig.defaults().withoutIndexMaintenance());
 
     @AfterEach
     void close() {
@@ -52,7 +53,7 @@ class IndexBackfillTest {
 
     static AttributeValue s(String v) { return new AttributeValue.S(v); }
 
-    /** A table of ITEMS items, two thirds with g; then, with maintenance stopped, index by-g added. */
+    /** A table of ITEMS items, two thirds with g; then index by-g added, and not backfilled yet. */
     void tableWithACreatingIndex() {
         engine.createTable(CreateTableInput.builder().tableName(TABLE).billingMode("PAY_PER_REQUEST")
                 .attributeDefinitions(List.of(new AttributeDefinition("pk", "S")))
@@ -65,7 +66,6 @@ class IndexBackfillTest {
             }
             engine.batchWriteItem(BatchWriteItemInput.builder().requestItems(Map.of(TABLE, batch)).build());
         }
-        engine.close();
         engine.updateTable(UpdateTableInput.builder().tableName(TABLE)
                 .attributeDefinitions(List.of(new AttributeDefinition("g", "S")))
                 .globalSecondaryIndexUpdates(List.of(GlobalSecondaryIndexUpdate.builder().create(
@@ -93,6 +93,7 @@ class IndexBackfillTest {
         assertThat(new IndexBackfill(catalog(), storage).step(table, index)).isTrue();
         assertThat(storage.getMeta("gsi-backfill/" + index.storageId())).isNotNull();
 
+        engine.close();
         engine = new FlywheelEngine(storage, EngineConfig.defaults());
         assertThat(engine.awaitIndexes(Duration.ofSeconds(30))).isTrue();
         assertThat(catalog().require(TABLE).globalIndex("by-g").status()).isEqualTo(GlobalIndex.Status.ACTIVE);
