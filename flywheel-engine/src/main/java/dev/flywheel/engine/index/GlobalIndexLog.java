@@ -32,6 +32,6 @@ public final class GlobalIndexLog implements ItemChangeLog {
 
     @Override
     public void appended(TableDefinition table) {
-        maintenance.wake();
+        maintenance.appended(table.id());
     }
 }

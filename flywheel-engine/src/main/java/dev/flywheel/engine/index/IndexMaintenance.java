@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * All the work is done by the one thread, so it never races itself (dropping an index's rows always
- * follows the last write to them). Writers only {@link #wake} it: an unpark when it may be idle.
+ * follows the last write to them). Writers only flag their table and wake it (an unpark when it may be
+ * idle); a pass visits the flagged tables, or every table after a definition changed.
  * {@link #awaitCurrent} lets tests and tools wait until everything acknowledged before the call is
  * reflected in the indexes. The thread is a daemon, and {@link #close} stops it before storage is
  * closed; failures of storage are logged and retried after a pause.
@@ -55,6 +58,10 @@ public final class IndexMaintenance implements AutoCloseable {
     private final IndexBackfill backfill;
     private final Thread thread;
     private final AtomicBoolean pending = new AtomicBoolean(true);
+    /** Storage ids of tables whose log may hold records to apply, or that have an index coming or going. */
+    private final Set<Long> busy = ConcurrentHashMap.newKeySet();
+    /** Set when a definition changed (and at start): the next pass looks at every table. */
+    private final AtomicBoolean definitionsChanged = new AtomicBoolean(true);
     private volatile boolean closed;
 
     private final Object progress = new Object();
@@ -71,15 +78,23 @@ public final class IndexMaintenance implements AutoCloseable {
         this.applier = new IndexApplier(storage);
         this.backfill = new IndexBackfill(catalog, storage);
         this.thread = Thread.ofPlatform().name("flywheel-index-maintenance").daemon().unstarted(this::run);
-        catalog.onChange(this::wake);
+        catalog.onChange(() -> {
+            definitionsChanged.set(true);
+            wake();
+        });
     }
 
     public void start() {
         thread.start();
     }
 
-    /** Tells the thread there may be work: a record appended, a definition changed. */
-    void wake() {
+    /** Tells the thread that a write appended records to the log of table {@code tableStorageId}. */
+    void appended(long tableStorageId) {
+        busy.add(tableStorageId);
+        wake();
+    }
+
+    private void wake() {
         if (!pending.getAndSet(true)) LockSupport.unpark(thread);
     }
 
@@ -150,7 +165,10 @@ public final class IndexMaintenance implements AutoCloseable {
         }
     }
 
-    /** One turn over every table; true if some work was done (so there may be more). */
+    /**
+     * One turn over the tables that may have work (every table, after a definition changed); true if
+     * some work was done (so there may be more).
+     */
     private boolean pass() {
         boolean more = false;
         long deletions = catalog.deletions();
@@ -158,13 +176,19 @@ public final class IndexMaintenance implements AutoCloseable {
             cleanUpDroppedTables();
             seenDeletions = deletions;
         }
+        boolean everyTable = definitionsChanged.getAndSet(false);
         for (TableDefinition table : catalog.tables()) {
             if (closed) return false;
-            if (table.globalIndexes().isEmpty()) continue;
-            more |= applyLog(table);
+            boolean flagged = busy.remove(table.id());
+            if (table.globalIndexes().isEmpty() || !(flagged || everyTable)) continue;
+            boolean worked = applyLog(table);
             // Applying the log may have activated an index: act on the definition as it is now.
             TableDefinition current = catalog.find(table.name());
-            if (current != null && current.id() == table.id()) more |= changeIndexes(current);
+            if (current != null && current.id() == table.id()) worked |= changeIndexes(current);
+            if (worked) {
+                busy.add(table.id());
+                more = true;
+            }
         }
         return more;
     }
@@ -249,6 +273,7 @@ public final class IndexMaintenance implements AutoCloseable {
             storage.trimLog(GlobalIndexLog.name(table.id()), Long.MAX_VALUE);
             storage.putMeta(CHECKPOINT_PREFIX + table.id(), null);
             checkpoints.remove(table.id());
+            busy.remove(table.id());
             catalog.forgetDropped(table);
         }
     }
