@@ -299,6 +299,13 @@ class GlobalSecondaryIndexIT {
         assertThat(ddb.scan(b -> b.tableName(name).indexName("by-status")).count()).isEqualTo(4);
         assertThat(ddb.scan(b -> b.tableName(name).indexName("by-email")).count()).isZero();
         assertThat(ddb.query(byCustomer(name, "c1").select(Select.COUNT).build()).count()).isEqualTo(3);
+
+        ConsumedCapacity consumed = ddb.query(byCustomer(name, "c1").returnConsumedCapacity(ReturnConsumedCapacity.INDEXES)
+                .build()).consumedCapacity();
+        assertThat(consumed.tableName()).isEqualTo(name);
+        assertThat(consumed.capacityUnits()).isEqualTo(0.5);
+        assertThat(consumed.globalSecondaryIndexes()).containsOnlyKeys("by-customer");
+        assertThat(consumed.globalSecondaryIndexes().get("by-customer").capacityUnits()).isEqualTo(0.5);
     }
 
     @Test

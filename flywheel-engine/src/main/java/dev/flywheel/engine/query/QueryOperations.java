@@ -168,8 +168,10 @@ public final class QueryOperations {
         Map<String, AttributeValue> lastEvaluatedKey = page.mayHaveMore() && last != null ? target.lastEvaluatedKey(last) : null;
         // A Query or Scan is charged for the total size read, rounded up once (not per item).
         double units = CapacityUnits.read(bytes, Boolean.TRUE.equals(consistentRead));
-        return new Result(items, count, page.rows().size(), lastEvaluatedKey,
-                ConsumedCapacities.read(returnConsumedCapacity, table.name(), units));
+        ConsumedCapacity consumed = target instanceof ReadTarget.Index index
+                ? ConsumedCapacities.readIndex(returnConsumedCapacity, table.name(), index.index().name(), units)
+                : ConsumedCapacities.read(returnConsumedCapacity, table.name(), units);
+        return new Result(items, count, page.rows().size(), lastEvaluatedKey, consumed);
     }
 
     private static Condition filter(ConditionExpression expression, Map<String, dev.flywheel.model.shapes.Condition> legacy,
