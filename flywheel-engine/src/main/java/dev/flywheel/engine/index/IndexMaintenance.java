@@ -71,6 +71,7 @@ public final class IndexMaintenance implements AutoCloseable {
     // Used by the maintenance thread only.
     private final Map<Long, Long> checkpoints = new HashMap<>();
     private long seenDeletions = -1;
+    private boolean failed;
 
     public IndexMaintenance(Catalog catalog, Storage storage) {
         this.catalog = catalog;
@@ -152,8 +153,12 @@ public final class IndexMaintenance implements AutoCloseable {
                 if (closed) return;
                 if (e instanceof StorageException.Unavailable) log.warn("Index maintenance: storage unavailable; retrying", e);
                 else log.error("Index maintenance failed; retrying", e);
+                more = true;
+                failed = true;
+            }
+            if (failed) {
+                failed = false;
                 LockSupport.parkNanos(this, RETRY_NANOS);
-                continue;
             }
             if (more) continue;
             // A pass that found nothing to do began after every write acknowledged before `round` was asked for.
@@ -181,10 +186,21 @@ public final class IndexMaintenance implements AutoCloseable {
             if (closed) return false;
             boolean flagged = busy.remove(table.id());
             if (table.globalIndexes().isEmpty() || !(flagged || everyTable)) continue;
-            boolean worked = applyLog(table);
-            // Applying the log may have activated an index: act on the definition as it is now.
-            TableDefinition current = catalog.find(table.name());
-            if (current != null && current.id() == table.id()) worked |= changeIndexes(current);
+            boolean worked;
+            try {
+                worked = applyLog(table);
+                // Applying the log may have activated an index: act on the definition as it is now.
+                TableDefinition current = catalog.find(table.name());
+                if (current != null && current.id() == table.id()) worked |= changeIndexes(current);
+            } catch (StorageException.Unavailable e) {
+                busy.add(table.id());
+                throw e;
+            } catch (RuntimeException e) {
+                // A table whose maintenance fails (a bug, a record it cannot read) must not stop the others'.
+                log.error("Index maintenance of table {} failed; retrying", table.name(), e);
+                failed = true;
+                worked = true;
+            }
             if (worked) {
                 busy.add(table.id());
                 more = true;

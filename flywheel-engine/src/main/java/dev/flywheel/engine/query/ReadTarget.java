@@ -1,6 +1,7 @@
 package dev.flywheel.engine.query;
 
 import dev.flywheel.engine.index.CompositeKey;
+import dev.flywheel.engine.item.AttributeValues;
 import dev.flywheel.engine.item.ItemKey;
 import dev.flywheel.engine.item.KeyEncoding;
 import dev.flywheel.engine.table.GlobalIndex;
@@ -19,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What a Query or Scan reads: a table's items, or the entries of one of its global secondary indexes
@@ -172,7 +174,7 @@ sealed interface ReadTarget {
     }
 
     private static AttributeValue normalized(AttributeValue v) {
-        return dev.flywheel.engine.item.AttributeValues.normalize(v);
+        return AttributeValues.normalize(v);
     }
 
     private static ValidationException invalidStartKey() {
@@ -180,7 +182,7 @@ sealed interface ReadTarget {
                 + " the schema");
     }
 
-    private static ItemKey startKey(java.util.function.Supplier<ItemKey> key) {
+    private static ItemKey startKey(Supplier<ItemKey> key) {
         try {
             return key.get();
         } catch (ValidationException e) {
