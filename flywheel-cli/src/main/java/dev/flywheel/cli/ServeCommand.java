@@ -56,6 +56,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Accept any signature even when listening on a non-loopback address.")
     boolean allowUnauthenticated;
 
+    // For recovery tests: index changes are logged with every write but never applied, as if the server
+    // always crashed first. Hidden: no one else has a use for it.
+    @Option(names = "--no-index-maintenance", hidden = true)
+    boolean noIndexMaintenance;
+
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region named in ARNs. Default: ${DEFAULT-VALUE}.")
     String region;
 
@@ -71,29 +76,37 @@ final class ServeCommand implements Callable<Integer> {
         }
         Path absoluteDataDir = inMemory ? null : dataDir.toAbsolutePath().normalize();
         Storage storage = RocksDbStorage.open(new RocksDbConfig(absoluteDataDir, inMemory, syncWrites));
+        FlywheelEngine engine = null;
         FlywheelServer server;
         InetSocketAddress bound;
         try {
             ServerConfig serverConfig = ServerConfig.defaults()
                     .withBindAddress(address).withPort(port).withCredentials(credentials)
                     .withAllowUnauthenticated(allowUnauthenticated).withRegion(region);
-            FlywheelEngine engine = new FlywheelEngine(storage,
-                    new EngineConfig(region, "000000000000", bind + ":" + port, Clock.systemUTC()));
+            EngineConfig engineConfig = new EngineConfig(region, "000000000000", bind + ":" + port, Clock.systemUTC());
+            engine = new FlywheelEngine(storage, noIndexMaintenance ? engineConfig.withoutIndexMaintenance() : engineConfig);
             server = new FlywheelServer(serverConfig, engine);
             bound = server.start();
         } catch (Exception e) {
+            if (engine != null) engine.close();
             storage.close();
             throw e;
         }
+        FlywheelEngine started = engine;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Flywheel stopping: finishing in-flight requests");
             try {
                 server.close();
             } finally {
-                storage.close();
-                log.info("Flywheel stopped");
-                stopped.countDown();
+                // The engine's background work (index maintenance) stops before the storage closes under it.
+                try {
+                    started.close();
+                } finally {
+                    storage.close();
+                    log.info("Flywheel stopped");
+                    stopped.countDown();
+                }
             }
         }, "flywheel-shutdown"));
         log.info("Flywheel {} listening on http://{}:{} (data: {}, writes: {}, authentication: {})",

@@ -1,6 +1,8 @@
 package dev.flywheel.engine;
 
 import dev.flywheel.engine.expressions.ParsedExpressions;
+import dev.flywheel.engine.index.GlobalIndexLog;
+import dev.flywheel.engine.index.IndexMaintenance;
 import dev.flywheel.engine.item.BatchOperations;
 import dev.flywheel.engine.item.ItemOperations;
 import dev.flywheel.engine.item.ItemStore;
@@ -12,15 +14,17 @@ import dev.flywheel.engine.table.TagOperations;
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.shapes.*;
 import dev.flywheel.storage.Storage;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * DynamoDB's semantics over a {@link Storage}: the {@link DynamoDbApi} that the server serves.
  * Each operation is delegated to the class that owns its concern; this class only routes.
  *
- * <p>Thread-safe. The caller owns the storage and closes it after the engine is no longer used.
+ * <p>Thread-safe. It runs one background thread, which keeps global secondary indexes current; the
+ * caller owns the storage, and closes it after {@link #close closing} the engine.
  */
-public final class FlywheelEngine implements DynamoDbApi {
+public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
     // Documented default quotas of an account (Developer Guide, "Service, account, and table quotas").
     private static final long ACCOUNT_MAX_CAPACITY_UNITS = 80_000;
     private static final long TABLE_MAX_CAPACITY_UNITS = 40_000;
@@ -32,17 +36,37 @@ public final class FlywheelEngine implements DynamoDbApi {
     private final TagOperations tags;
     private final BatchOperations batches;
     private final QueryOperations queries;
+    private final IndexMaintenance indexMaintenance;
 
     public FlywheelEngine(Storage storage, EngineConfig config) {
         this.config = config;
         Catalog catalog = new Catalog(storage, new Arns(config.region(), config.accountId()));
         this.tables = new TableOperations(catalog, storage, config.clock());
-        ItemStore itemStore = new ItemStore(storage);
+        this.indexMaintenance = new IndexMaintenance(catalog, storage);
+        ItemStore itemStore = new ItemStore(storage, catalog, new GlobalIndexLog(indexMaintenance));
         ParsedExpressions parsed = new ParsedExpressions();
         this.items = new ItemOperations(catalog, itemStore, parsed);
         this.batches = new BatchOperations(catalog, itemStore, parsed);
         this.queries = new QueryOperations(catalog, storage, parsed);
         this.tags = new TagOperations(catalog);
+        if (config.maintainIndexes()) indexMaintenance.start();
+    }
+
+    /**
+     * Waits until every write acknowledged before this call is reflected in the global secondary
+     * indexes (which DynamoDB, and Flywheel, update asynchronously), and every index being created or
+     * deleted then is done. For tests and tools; clients see index reads as eventually consistent.
+     *
+     * @return false if {@code timeout} passed first
+     */
+    public boolean awaitIndexes(Duration timeout) throws InterruptedException {
+        return indexMaintenance.awaitCurrent(timeout);
+    }
+
+    /** Stops the background work; call before closing the storage. The engine must not be used after. */
+    @Override
+    public void close() {
+        indexMaintenance.close();
     }
 
     @Override public CreateTableOutput createTable(CreateTableInput request) { return tables.createTable(request); }

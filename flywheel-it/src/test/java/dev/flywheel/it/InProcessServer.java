@@ -15,6 +15,7 @@ import java.util.Map;
 /** A Flywheel server in this JVM on an ephemeral loopback port, over in-memory RocksDB. */
 final class InProcessServer implements AutoCloseable {
     private final Storage storage;
+    private final FlywheelEngine engine;
     private final FlywheelServer server;
     private final URI endpoint;
 
@@ -24,7 +25,7 @@ final class InProcessServer implements AutoCloseable {
 
     InProcessServer(Map<String, String> credentials) {
         storage = RocksDbStorage.open(new RocksDbConfig(null, true, false));
-        FlywheelEngine engine = new FlywheelEngine(storage,
+        engine = new FlywheelEngine(storage,
                 new EngineConfig("us-east-1", "000000000000", "localhost", Clock.systemUTC()));
         server = new FlywheelServer(ServerConfig.defaults().withPort(0).withCredentials(credentials), engine);
         InetSocketAddress address = server.start();
@@ -35,9 +36,22 @@ final class InProcessServer implements AutoCloseable {
         return endpoint;
     }
 
+    /** Waits until the global secondary indexes reflect every write acknowledged so far (they lag, as DynamoDB's). */
+    void awaitIndexes() {
+        try {
+            if (!engine.awaitIndexes(java.time.Duration.ofMinutes(1))) {
+                throw new AssertionError("index maintenance did not catch up within a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     @Override
     public void close() {
         server.close();
+        engine.close();
         storage.close();
     }
 }

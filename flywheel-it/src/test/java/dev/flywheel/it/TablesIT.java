@@ -169,12 +169,13 @@ class TablesIT {
 
     @Test
     void featuresNotBuiltYetAreRefusedNotIgnored() {
-        assertThatThrownBy(() -> ddb.createTable(hashAndRange(uniqueName("gsi"))
-                .globalSecondaryIndexes(g -> g.indexName("by-sk").keySchema(k -> k.attributeName("sk").keyType(KeyType.HASH))
+        assertThatThrownBy(() -> ddb.createTable(hashAndRange(uniqueName("lsi"))
+                .localSecondaryIndexes(l -> l.indexName("by-sk").keySchema(
+                                k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
                         .projection(p -> p.projectionType(ProjectionType.ALL)))
                 .build()))
                 .isInstanceOf(DynamoDbException.class)
-                .hasMessageContaining("GlobalSecondaryIndexes");
+                .hasMessageContaining("LocalSecondaryIndexes");
     }
 
     @Test

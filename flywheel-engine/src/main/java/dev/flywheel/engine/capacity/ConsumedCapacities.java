@@ -14,6 +14,17 @@ public final class ConsumedCapacities {
         return build(returnConsumedCapacity, tableName, units, true);
     }
 
+    /** A read of a global secondary index: with INDEXES, the units are the index's, none the table's. */
+    public static ConsumedCapacity readIndex(String returnConsumedCapacity, String tableName, String indexName, double units) {
+        ConsumedCapacity total = build(returnConsumedCapacity, tableName, units, true);
+        if (total == null || !returnConsumedCapacity.equals("INDEXES")) return total;
+        return total.toBuilder()
+                .table(Capacity.builder().capacityUnits(0.0).readCapacityUnits(0.0).build())
+                .globalSecondaryIndexes(java.util.Map.of(indexName,
+                        Capacity.builder().capacityUnits(units).readCapacityUnits(units).build()))
+                .build();
+    }
+
     public static ConsumedCapacity write(String returnConsumedCapacity, String tableName, double units) {
         return build(returnConsumedCapacity, tableName, units, false);
     }

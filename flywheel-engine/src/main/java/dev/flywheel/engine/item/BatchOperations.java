@@ -66,6 +66,7 @@ public final class BatchOperations {
                 if (w.putRequest() != null) {
                     Map<String, AttributeValue> item = AttributeValues.normalize(w.putRequest().item());
                     planned = new PlannedWrite(table, ItemKey.ofItem(table, item), item);
+                    IndexKeyChecks.checkItem(table, item);
                     if (ItemSize.of(item) > ItemSize.MAX_ITEM_BYTES) {
                         throw new ValidationException("Item size has exceeded the maximum allowed size");
                     }

@@ -61,6 +61,7 @@ public final class ItemOperations {
         TableDefinition table = catalog.require(request.tableName());
         Map<String, AttributeValue> item = AttributeValues.normalize(request.item());
         ItemKey key = ItemKey.ofItem(table, item);
+        IndexKeyChecks.checkItem(table, item);
         long size = checkSize(item, "Item size has exceeded the maximum allowed size");
         Condition condition = condition(request.conditionExpression(), request.expected(), request.conditionalOperator(),
                 request.expressionAttributeNames(), request.expressionAttributeValues());
@@ -153,6 +154,7 @@ public final class ItemOperations {
         ItemStore.Change change = items.write(table, key, old -> {
             check(condition, old, returnOldOnFailure);
             UpdateResult result = update.apply(old == null ? key.attributes() : old);
+            IndexKeyChecks.checkUpdated(table, result.item());
             checkSize(result.item(), "Item size to update has exceeded the maximum allowed size");
             updatedPaths.set(0, result.updatedPaths());
             return result.item();
@@ -188,10 +190,14 @@ public final class ItemOperations {
         }
     }
 
-    /** DynamoDB refuses updates to key attributes before reading the item. */
+    /** DynamoDB refuses updates to key attributes, and inside index key attributes, before reading the item. */
     private static void checkKeyNotUpdated(TableDefinition table, UpdateExpression update) {
         for (UpdateAction action : update.actions()) {
             String name = action.path().topLevelName();
+            if (action.path().elements().size() > 1 && table.isIndexKeyAttribute(name)) {
+                throw new ValidationException("Key attributes must be scalars; list random access '[]' and map lookup '.'"
+                        + " are not allowed: IndexKey: " + name);
+            }
             if (!table.isKeyAttribute(name)) continue;
             if (action.path().elements().size() > 1) {
                 throw new ValidationException("Key attributes must be scalars; list random access '[]' and map lookup '.'"

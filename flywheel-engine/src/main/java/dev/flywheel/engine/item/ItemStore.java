@@ -1,12 +1,16 @@
 package dev.flywheel.engine.item;
 
+import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
+import dev.flywheel.storage.DerivedRecord;
 import dev.flywheel.storage.Expected;
 import dev.flywheel.storage.PartitionWrite;
 import dev.flywheel.storage.RowWrite;
 import dev.flywheel.storage.Storage;
 import dev.flywheel.storage.WriteOutcome;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -17,12 +21,21 @@ import java.util.function.UnaryOperator;
  * what was read, else the change is computed again on the new item. So every DynamoDB rule (and
  * every condition) is checked against exactly the item the write replaces, without holding a lock
  * across the engine's work.
+ *
+ * <p>The write carries the records its {@link ItemChangeLog} derives from the change (old and new
+ * item), in the same atomic storage write, so an index can never miss nor reorder a change. It runs
+ * inside {@link Catalog#beginWrite}, deriving them under the table's definition current at that
+ * moment, so a definition change (an index added) can wait for every write that did not see it.
  */
 public final class ItemStore {
     private final Storage storage;
+    private final Catalog catalog;
+    private final ItemChangeLog changeLog;
 
-    public ItemStore(Storage storage) {
+    public ItemStore(Storage storage, Catalog catalog, ItemChangeLog changeLog) {
         this.storage = storage;
+        this.catalog = catalog;
+        this.changeLog = changeLog;
     }
 
     /** The item, or null when absent. */
@@ -40,19 +53,27 @@ public final class ItemStore {
      * to abandon the write (a failed condition).
      */
     public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change) {
-        while (true) {
-            byte[] current = storage.get(table.id(), key.partitionKey(), key.sortKey());
-            Map<String, AttributeValue> oldItem = current == null ? null : ItemCodec.decode(current);
-            Map<String, AttributeValue> newItem = change.apply(oldItem);
-            if (newItem == null && current == null) return new Change(null, null);
-            Expected expected = Expected.value(current);
-            RowWrite row = newItem == null
-                    ? RowWrite.delete(key.sortKey(), expected)
-                    : RowWrite.put(key.sortKey(), ItemCodec.encode(newItem), expected);
-            if (storage.write(PartitionWrite.of(table.id(), key.partitionKey(), row)) == WriteOutcome.APPLIED) {
-                return new Change(oldItem, newItem);
+        try (Catalog.Write write = catalog.beginWrite(table)) {
+            while (true) {
+                byte[] current = storage.get(table.id(), key.partitionKey(), key.sortKey());
+                Map<String, AttributeValue> oldItem = current == null ? null : ItemCodec.decode(current);
+                Map<String, AttributeValue> newItem = change.apply(oldItem);
+                if (newItem == null && current == null) return new Change(null, null);
+                byte[] updated = newItem == null ? null : ItemCodec.encode(newItem);
+                // Rewriting the same bytes changes nothing anything derives from.
+                List<DerivedRecord> derived = Arrays.equals(current, updated) ? List.of()
+                        : changeLog.records(write.table(), current, updated);
+                Expected expected = Expected.value(current);
+                RowWrite row = updated == null
+                        ? RowWrite.delete(key.sortKey(), expected)
+                        : RowWrite.put(key.sortKey(), updated, expected);
+                PartitionWrite partitionWrite = new PartitionWrite(table.id(), key.partitionKey(), List.of(row), derived);
+                if (storage.write(partitionWrite) == WriteOutcome.APPLIED) {
+                    if (!derived.isEmpty()) changeLog.appended(write.table());
+                    return new Change(oldItem, newItem);
+                }
+                // Another write changed the item between our read and our write: compute again.
             }
-            // Another write changed the item between our read and our write: compute again.
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.flywheel.engine.query;
 
-import dev.flywheel.engine.table.TableDefinition;
+import dev.flywheel.engine.table.KeySchema;
 import dev.flywheel.expression.Condition;
 import dev.flywheel.expression.DocumentPath;
 import dev.flywheel.expression.Operand;
@@ -21,7 +21,7 @@ final class KeyConditionExpressions {
     private KeyConditionExpressions() {}
 
     /** From a resolved KeyConditionExpression: {@code pk = :v} or {@code pk = :v AND <sort key condition>}. */
-    static KeyConditions of(TableDefinition table, Condition condition) {
+    static KeyConditions of(KeySchema table, Condition condition) {
         List<Condition> parts = new ArrayList<>();
         flattenAnd(condition, parts);
         Map<String, dev.flywheel.model.shapes.Condition> byKey = new LinkedHashMap<>();

@@ -3,7 +3,7 @@ package dev.flywheel.engine.query;
 import dev.flywheel.engine.item.AttributeValues;
 import dev.flywheel.engine.item.KeyEncoding;
 import dev.flywheel.engine.table.KeyAttribute;
-import dev.flywheel.engine.table.TableDefinition;
+import dev.flywheel.engine.table.KeySchema;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.shapes.Condition;
@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Query's key condition in storage terms: the partition key's bytes and the range of sort keys.
+ * A Query's key condition in storage terms: the partition key's bytes and the range of sort key values
+ * (encoded by {@link KeyEncoding}; an index maps it to its own sort keys).
  * Built from the legacy {@code KeyConditions} (a KeyConditionExpression is first translated to them
  * by {@link KeyConditionExpressions}): the partition key with EQ, the sort key with EQ, LT, LE, GT,
  * GE, BEGINS_WITH or BETWEEN.
@@ -22,11 +23,10 @@ record KeyConditions(byte[] partitionKey, KeyRange sortKeyRange) {
     private static final String INVALID = "One or more parameter values were invalid: ";
 
     /**
-     * Whether {@code sortKey} (encoded) lies in this condition's sort-key range: a Query may only
-     * resume from a start key its own key condition selects.
+     * Whether the stored sort key {@code sortKey} lies in {@code r}: a Query may only resume from a
+     * start key its own key condition selects.
      */
-    boolean selectsSortKey(byte[] sortKey) {
-        KeyRange r = sortKeyRange;
+    static boolean selects(KeyRange r, byte[] sortKey) {
         if (r.lower() != null) {
             int c = Arrays.compareUnsigned(sortKey, r.lower());
             if (c < 0 || (c == 0 && !r.lowerInclusive())) return false;
@@ -38,13 +38,13 @@ record KeyConditions(byte[] partitionKey, KeyRange sortKeyRange) {
         return true;
     }
 
-    static KeyConditions fromLegacy(TableDefinition table, Map<String, Condition> conditions) {
+    static KeyConditions fromLegacy(KeySchema table, Map<String, Condition> conditions) {
         Condition hash = conditions.get(table.hashKey().name());
         if (hash == null) {
             throw new ValidationException("Query condition missed key schema element: " + table.hashKey().name());
         }
         for (String name : conditions.keySet()) {
-            if (!table.isKeyAttribute(name)) throw new ValidationException("Query key condition not supported");
+            if (!table.contains(name)) throw new ValidationException("Query key condition not supported");
         }
         if (!hash.comparisonOperator().equals("EQ")) throw new ValidationException("Query key condition not supported");
         byte[] partition = KeyEncoding.encode(operand(table.hashKey(), hash, 1).getFirst());

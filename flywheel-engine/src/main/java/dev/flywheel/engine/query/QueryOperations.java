@@ -1,6 +1,5 @@
 package dev.flywheel.engine.query;
 
-import dev.flywheel.engine.Unsupported;
 import dev.flywheel.engine.capacity.CapacityUnits;
 import dev.flywheel.engine.capacity.ConsumedCapacities;
 import dev.flywheel.engine.expressions.LegacyConditions;
@@ -12,9 +11,8 @@ import dev.flywheel.engine.item.ItemSize;
 import dev.flywheel.expression.Condition;
 import dev.flywheel.expression.ConditionEvaluator;
 import dev.flywheel.expression.ConditionExpression;
-import dev.flywheel.engine.item.ItemKey;
 import dev.flywheel.engine.table.Catalog;
-import dev.flywheel.engine.table.KeyAttribute;
+import dev.flywheel.engine.table.KeySchema;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ValidationException;
@@ -30,7 +28,6 @@ import dev.flywheel.storage.RowKey;
 import dev.flywheel.storage.Storage;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +36,9 @@ import java.util.Map;
  * of it) in scan order. A page stops after {@code Limit} items read or once 1 MB of data was read,
  * as DynamoDB's does; it then carries the key of the last item read as LastEvaluatedKey. Pages are
  * read from storage as they are returned: memory per request is bounded by the page.
+ *
+ * <p>With an IndexName they read a global secondary index's entries instead ({@link ReadTarget}):
+ * eventually consistent, holding only the attributes the index projects.
  */
 public final class QueryOperations {
     /** DynamoDB stops a Query or Scan page once it has read 1 MB. */
@@ -56,7 +56,6 @@ public final class QueryOperations {
     }
 
     public QueryOutput query(QueryInput request) {
-        Unsupported.whenPresent(request.indexName(), "IndexName");
         ParameterRules.check()
                 .legacy("KeyConditions", request.keyConditions()).legacy("QueryFilter", request.queryFilter())
                 .legacy("AttributesToGet", request.attributesToGet())
@@ -71,23 +70,26 @@ public final class QueryOperations {
         Condition filter = filter(expressions.filter(request.filterExpression()), request.queryFilter(),
                 request.conditionalOperator());
         Selection selection = Selection.of(request.select(), request.attributesToGet(),
-                expressions.projection(request.projectionExpression()));
+                expressions.projection(request.projectionExpression()), request.indexName() != null);
         expressions.checkAllUsed();
         TableDefinition table = catalog.require(request.tableName());
+        ReadTarget target = ReadTarget.of(table, request.indexName());
         if (request.keyConditions() == null && keyCondition == null) {
             throw new ValidationException("Either the KeyConditions or KeyConditionExpression parameter must be specified"
                     + " in the request.");
         }
-        if (filter != null) checkFilterAvoidsKeys(table, filter);
+        if (target instanceof ReadTarget.Index index) index.checkConsistency(request.consistentRead());
         KeyConditions key = keyCondition != null
-                ? KeyConditionExpressions.of(table, keyCondition.condition())
-                : KeyConditions.fromLegacy(table, request.keyConditions());
+                ? KeyConditionExpressions.of(target.keySchema(), keyCondition.condition())
+                : KeyConditions.fromLegacy(target.keySchema(), request.keyConditions());
+        if (filter != null) checkFilterAvoidsKeys(target.keySchema(), filter);
+        if (target instanceof ReadTarget.Index index) index.checkRead(selection, filter);
         byte[] startAfter = null;
         if (request.exclusiveStartKey() != null) {
-            ItemKey start = startKey(table, request.exclusiveStartKey());
+            RowKey start = target.startAfter(request.exclusiveStartKey());
             // DynamoDB resumes a Query only from a key that its key condition selects; a key outside the
             // sort key range would otherwise restart the range, or end it, silently.
-            if (!key.selectsSortKey(start.sortKey())) {
+            if (!KeyConditions.selects(target.sortKeys(key.sortKeyRange()), start.sortKey())) {
                 throw new ValidationException("The provided starting key does not match the range key predicate");
             }
             if (!Arrays.equals(start.partitionKey(), key.partitionKey())) {
@@ -97,14 +99,13 @@ public final class QueryOperations {
             startAfter = start.sortKey();
         }
         boolean forward = !Boolean.FALSE.equals(request.scanIndexForward());
-        Page page = storage.read(table.id(), key.partitionKey(), key.sortKeyRange(), forward,
+        Page page = storage.read(target.storageId(), key.partitionKey(), target.sortKeys(key.sortKeyRange()), forward,
                 new ReadLimits(limit(request.limit()), MAX_PAGE_BYTES, startAfter));
-        Result r = result(table, page, filter, selection, request.consistentRead(), request.returnConsumedCapacity());
+        Result r = result(table, target, page, filter, selection, request.consistentRead(), request.returnConsumedCapacity());
         return new QueryOutput(r.items(), r.count(), r.scannedCount(), r.lastEvaluatedKey(), r.consumedCapacity());
     }
 
     public ScanOutput scan(ScanInput request) {
-        Unsupported.whenPresent(request.indexName(), "IndexName");
         ParameterRules.check()
                 .legacy("ScanFilter", request.scanFilter()).legacy("AttributesToGet", request.attributesToGet())
                 .legacy("ConditionalOperator", request.conditionalOperator())
@@ -116,7 +117,7 @@ public final class QueryOperations {
         Condition filter = filter(expressions.filter(request.filterExpression()), request.scanFilter(),
                 request.conditionalOperator());
         Selection selection = Selection.of(request.select(), request.attributesToGet(),
-                expressions.projection(request.projectionExpression()));
+                expressions.projection(request.projectionExpression()), request.indexName() != null);
         expressions.checkAllUsed();
         int segment = 0, totalSegments = 1;
         if (request.segment() != null || request.totalSegments() != null) {
@@ -136,14 +137,15 @@ public final class QueryOperations {
             }
         }
         TableDefinition table = catalog.require(request.tableName());
-        RowKey after = null;
-        if (request.exclusiveStartKey() != null) {
-            ItemKey start = startKey(table, request.exclusiveStartKey());
-            after = new RowKey(start.partitionKey(), start.sortKey());
+        ReadTarget target = ReadTarget.of(table, request.indexName());
+        if (target instanceof ReadTarget.Index index) {
+            index.checkConsistency(request.consistentRead());
+            index.checkRead(selection, filter);
         }
-        Page page = storage.scan(table.id(), segment, totalSegments, after,
+        RowKey after = request.exclusiveStartKey() == null ? null : target.startAfter(request.exclusiveStartKey());
+        Page page = storage.scan(target.storageId(), segment, totalSegments, after,
                 new ReadLimits(limit(request.limit()), MAX_PAGE_BYTES, null));
-        Result r = result(table, page, filter, selection, request.consistentRead(), request.returnConsumedCapacity());
+        Result r = result(table, target, page, filter, selection, request.consistentRead(), request.returnConsumedCapacity());
         return new ScanOutput(r.items(), r.count(), r.scannedCount(), r.lastEvaluatedKey(), r.consumedCapacity());
     }
 
@@ -154,8 +156,8 @@ public final class QueryOperations {
      * The page as returned: items that pass the filter (Count), all items read (ScannedCount), and
      * the key of the last item read, filtered out or not, when more may follow.
      */
-    private static Result result(TableDefinition table, Page page, Condition filter, Selection selection,
-                                 Boolean consistentRead, String returnConsumedCapacity) {
+    private static Result result(TableDefinition table, ReadTarget target, Page page, Condition filter,
+                                 Selection selection, Boolean consistentRead, String returnConsumedCapacity) {
         List<Map<String, AttributeValue>> items = selection.countOnly() ? null : new ArrayList<>(page.rows().size());
         long bytes = 0;
         int count = 0;
@@ -168,11 +170,13 @@ public final class QueryOperations {
             count++;
             if (items != null) items.add(selection.apply(item));
         }
-        Map<String, AttributeValue> lastEvaluatedKey = page.mayHaveMore() && last != null ? keyOf(table, last) : null;
+        Map<String, AttributeValue> lastEvaluatedKey = page.mayHaveMore() && last != null ? target.lastEvaluatedKey(last) : null;
         // A Query or Scan is charged for the total size read, rounded up once (not per item).
         double units = CapacityUnits.read(bytes, Boolean.TRUE.equals(consistentRead));
-        return new Result(items, count, page.rows().size(), lastEvaluatedKey,
-                ConsumedCapacities.read(returnConsumedCapacity, table.name(), units));
+        ConsumedCapacity consumed = target instanceof ReadTarget.Index index
+                ? ConsumedCapacities.readIndex(returnConsumedCapacity, table.name(), index.index().name(), units)
+                : ConsumedCapacities.read(returnConsumedCapacity, table.name(), units);
+        return new Result(items, count, page.rows().size(), lastEvaluatedKey, consumed);
     }
 
     private static Condition filter(ConditionExpression expression, Map<String, dev.flywheel.model.shapes.Condition> legacy,
@@ -186,27 +190,13 @@ public final class QueryOperations {
         return null;
     }
 
-    /** A Query's filter may not name key attributes: the key condition decides those. */
-    private static void checkFilterAvoidsKeys(TableDefinition table, Condition filter) {
+    /** A Query's filter may not name the key attributes of what it reads: the key condition decides those. */
+    private static void checkFilterAvoidsKeys(KeySchema key, Condition filter) {
         for (String name : ConditionPaths.topLevelNames(filter)) {
-            if (table.isKeyAttribute(name)) {
+            if (key.contains(name)) {
                 throw new ValidationException("Filter Expression can only contain non-primary key attributes: Primary key"
                         + " attribute: " + name);
             }
-        }
-    }
-
-    private static Map<String, AttributeValue> keyOf(TableDefinition table, Map<String, AttributeValue> item) {
-        Map<String, AttributeValue> key = new LinkedHashMap<>();
-        for (KeyAttribute k : table.keyAttributes()) key.put(k.name(), item.get(k.name()));
-        return key;
-    }
-
-    private static ItemKey startKey(TableDefinition table, Map<String, AttributeValue> exclusiveStartKey) {
-        try {
-            return ItemKey.ofKey(table, exclusiveStartKey);
-        } catch (ValidationException e) {
-            throw new ValidationException("The provided starting key is invalid: " + e.getMessage());
         }
     }
 

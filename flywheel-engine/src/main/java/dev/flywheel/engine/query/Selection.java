@@ -11,32 +11,50 @@ import java.util.Map;
 /**
  * What a Query or Scan returns of each item: its Select with its AttributesToGet or
  * ProjectionExpression, validated together.
+ *
+ * @param allAttributes Select was ALL_ATTRIBUTES, which an index can serve only if it projects them all
  */
-record Selection(boolean countOnly, List<String> attributesToGet, ProjectionExpression projection) {
+record Selection(boolean countOnly, boolean allAttributes, List<String> attributesToGet, ProjectionExpression projection) {
 
-    static Selection of(String select, List<String> attributesToGet, ProjectionExpression projection) {
+    /** @param onIndex whether the request names an IndexName (ALL_PROJECTED_ATTRIBUTES needs one) */
+    static Selection of(String select, List<String> attributesToGet, ProjectionExpression projection, boolean onIndex) {
         boolean projected = attributesToGet != null || projection != null;
         String what = attributesToGet != null ? "AttributesToGet" : "ProjectionExpression";
-        if (select == null) return new Selection(false, attributesToGet, projection);
+        if (select == null) return new Selection(false, false, attributesToGet, projection);
         return switch (select) {
             case "COUNT" -> {
                 if (projected) throw new ValidationException("Cannot specify the " + what + " when choosing to get only the Count");
-                yield new Selection(true, null, null);
+                yield new Selection(true, false, null, null);
             }
             case "ALL_ATTRIBUTES" -> {
                 if (projected) throw new ValidationException("Cannot specify the " + what + " when choosing to get ALL_ATTRIBUTES");
-                yield new Selection(false, null, null);
+                yield new Selection(false, true, null, null);
             }
             case "SPECIFIC_ATTRIBUTES" -> {
                 if (!projected) {
                     throw new ValidationException("One or more parameter values were invalid: Select type"
                             + " SPECIFIC_ATTRIBUTES must be accompanied by AttributesToGet or ProjectionExpression");
                 }
-                yield new Selection(false, attributesToGet, projection);
+                yield new Selection(false, false, attributesToGet, projection);
             }
-            default -> throw new ValidationException("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an"
-                    + " IndexName");
+            default -> {
+                if (!onIndex) {
+                    throw new ValidationException("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an"
+                            + " IndexName");
+                }
+                if (projected) {
+                    throw new ValidationException("Cannot specify the " + what + " when choosing to get"
+                            + " ALL_PROJECTED_ATTRIBUTES");
+                }
+                yield new Selection(false, false, null, null);
+            }
         };
+    }
+
+    /** The top-level attributes asked for by name (none when the whole item is returned). */
+    List<String> topLevelNames() {
+        if (projection != null) return ReadTarget.topLevelNames(projection.paths());
+        return attributesToGet == null ? List.of() : attributesToGet;
     }
 
     Map<String, AttributeValue> apply(Map<String, AttributeValue> item) {

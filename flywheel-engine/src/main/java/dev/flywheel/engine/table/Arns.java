@@ -11,6 +11,11 @@ public record Arns(String region, String accountId) {
         return "arn:aws:dynamodb:" + region + ":" + accountId + TABLE + tableName;
     }
 
+    /** An index's ARN: {@code <table ARN>/index/<index name>}. */
+    public String index(String tableName, String indexName) {
+        return table(tableName) + "/index/" + indexName;
+    }
+
     /** The table name in {@code nameOrArn}: the name itself, or what follows {@code :table/} in an ARN. */
     public String tableName(String nameOrArn) {
         if (!nameOrArn.startsWith("arn:")) return nameOrArn;

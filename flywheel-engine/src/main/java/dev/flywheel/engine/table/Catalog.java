@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,15 +16,24 @@ import java.util.function.UnaryOperator;
  * ({@code table/<name>}) and held in memory for every request.
  *
  * <p>Reads are lock-free; changes are serialized by this object's monitor and written to storage
- * before they become visible, so a definition a request saw is always durable.
+ * before they become visible, so a definition a request saw is always durable. Item writes run inside
+ * {@link #beginWrite} so that changes which must not race them (dropping a table, backfilling an index)
+ * can wait for them with {@link #awaitWritesInFlight}.
+ *
+ * <p>A deleted table leaves a marker ({@code dropped/<id>}, its last definition) until whatever it
+ * derived (index entries, logs) is cleaned up by their owner: see {@link #droppedTables}.
  */
 public final class Catalog {
     private static final String TABLE_PREFIX = "table/";
     private static final String NEXT_TABLE_ID = "next-table-id";
+    private static final String DROPPED_PREFIX = "dropped/";
 
     private final Storage storage;
     private final Arns arns;
     private final ConcurrentSkipListMap<String, TableDefinition> tables = new ConcurrentSkipListMap<>();
+    private final WriteGate writes = new WriteGate();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile long deletions;
 
     public Catalog(Storage storage, Arns arns) {
         this.storage = storage;
@@ -95,6 +105,7 @@ public final class Catalog {
         }
         storage.putMeta(TABLE_PREFIX + table.name(), TableDefinitionFormat.write(table));
         tables.put(table.name(), table);
+        changed();
     }
 
     /** Replaces a table's definition with {@code change} applied to the current one. */
@@ -103,13 +114,115 @@ public final class Catalog {
         TableDefinition updated = change.apply(current);
         storage.putMeta(TABLE_PREFIX + updated.name(), TableDefinitionFormat.write(updated));
         tables.put(updated.name(), updated);
+        changed();
         return updated;
     }
 
-    /** Forgets the table and drops its rows. */
+    /**
+     * Replaces {@code table}'s definition with {@code change} applied to its current one, if the table
+     * still exists (background work may outlive it, or see it re-created under the same name).
+     *
+     * @return the new definition, or null when the table is gone
+     */
+    public synchronized TableDefinition updateIfPresent(TableDefinition table, UnaryOperator<TableDefinition> change) {
+        TableDefinition current = tables.get(table.name());
+        if (current == null || current.id() != table.id()) return null;
+        return update(table.name(), change);
+    }
+
+    /**
+     * Forgets the table and drops its rows, once no write to it is in flight (later ones find it gone).
+     * Its marker, written first, survives a crash so that what the table derived is cleaned up anyway.
+     */
     public synchronized void delete(TableDefinition table) {
+        storage.putMeta(DROPPED_PREFIX + table.id(), TableDefinitionFormat.write(table));
         storage.putMeta(TABLE_PREFIX + table.name(), null);
         tables.remove(table.name());
+        writes.awaitWritesInFlight();
         storage.dropTable(table.id());
+        deletions++;
+        changed();
+    }
+
+    /** Calls {@code listener} after every change of a definition (on the changing thread: keep it short). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void changed() {
+        for (Runnable listener : listeners) listener.run();
+    }
+
+    /** How many tables were deleted since this catalog was loaded: a cheap way to notice a new deletion. */
+    public long deletions() {
+        return deletions;
+    }
+
+    /**
+     * Deleted tables whose derived state may remain, by their last definition. A marker left by a
+     * deletion that never completed (a crash between the two metadata writes) names a table that still
+     * exists: it is removed here instead.
+     */
+    public synchronized List<TableDefinition> droppedTables() {
+        List<TableDefinition> dropped = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : storage.listMeta(DROPPED_PREFIX).entrySet()) {
+            TableDefinition t = TableDefinitionFormat.read(e.getValue());
+            TableDefinition live = tables.get(t.name());
+            if (live != null && live.id() == t.id()) storage.putMeta(e.getKey(), null);
+            else dropped.add(t);
+        }
+        return dropped;
+    }
+
+    /** Removes a dropped table's marker, once its derived state is gone. */
+    public void forgetDropped(TableDefinition table) {
+        storage.putMeta(DROPPED_PREFIX + table.id(), null);
+    }
+
+    /** Every table, in name order. */
+    public List<TableDefinition> tables() {
+        return List.copyOf(tables.values());
+    }
+
+    /**
+     * Starts a write of an item of {@code table}; close the returned scope once the storage write is done.
+     * The scope's {@link Write#table()} is the table's definition current at this moment, which the write
+     * must act on (its indexes may have changed since the request looked the table up).
+     *
+     * @throws ResourceNotFoundException if the table was deleted since the request looked it up
+     */
+    public Write beginWrite(TableDefinition table) {
+        long stamp = writes.enter();
+        TableDefinition current = tables.get(table.name());
+        if (current == null || current.id() != table.id()) {
+            writes.exit(stamp);
+            throw new ResourceNotFoundException("Requested resource not found");
+        }
+        return new Write(current, stamp);
+    }
+
+    /** Waits until every write begun before this call has ended: later writes see today's definitions. */
+    public void awaitWritesInFlight() {
+        writes.awaitWritesInFlight();
+    }
+
+    /** A write in progress: see {@link #beginWrite}. Not thread-safe; close it exactly once. */
+    public final class Write implements AutoCloseable {
+        private final TableDefinition table;
+        private final long stamp;
+
+        private Write(TableDefinition table, long stamp) {
+            this.table = table;
+            this.stamp = stamp;
+        }
+
+        public TableDefinition table() {
+            return table;
+        }
+
+        @Override
+        public void close() {
+            writes.exit(stamp);
+        }
     }
 }

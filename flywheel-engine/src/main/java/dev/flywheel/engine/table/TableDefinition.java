@@ -1,8 +1,12 @@
 package dev.flywheel.engine.table;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything Flywheel keeps about a table, persisted by {@link TableDefinitionFormat}.
@@ -14,6 +18,7 @@ import java.util.Map;
  * @param attributeDefinitions attribute name to scalar type, in the order given at creation
  * @param billingMode PROVISIONED or PAY_PER_REQUEST
  * @param tags in the order they were added
+ * @param globalIndexes in the order they were created
  */
 public record TableDefinition(
         long id,
@@ -33,47 +38,96 @@ public record TableDefinition(
         boolean deletionProtection,
         String tableClass,
         Instant tableClassUpdated,
-        Map<String, String> tags) {
+        Map<String, String> tags,
+        List<GlobalIndex> globalIndexes) {
 
     public static final String PROVISIONED = "PROVISIONED";
     public static final String PAY_PER_REQUEST = "PAY_PER_REQUEST";
     public static final String STANDARD = "STANDARD";
 
     public TableDefinition {
-        attributeDefinitions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributeDefinitions));
-        tags = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
+        attributeDefinitions = Collections.unmodifiableMap(new LinkedHashMap<>(attributeDefinitions));
+        tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+        globalIndexes = List.copyOf(globalIndexes);
     }
 
     public List<KeyAttribute> keyAttributes() {
         return rangeKey == null ? List.of(hashKey) : List.of(hashKey, rangeKey);
     }
 
+    public KeySchema keySchema() {
+        return new KeySchema(hashKey, rangeKey);
+    }
+
     public boolean isKeyAttribute(String attributeName) {
         return hashKey.name().equals(attributeName) || (rangeKey != null && rangeKey.name().equals(attributeName));
+    }
+
+    /** The global secondary index named {@code indexName}, or null. */
+    public GlobalIndex globalIndex(String indexName) {
+        for (GlobalIndex index : globalIndexes) {
+            if (index.name().equals(indexName)) return index;
+        }
+        return null;
+    }
+
+    /** True when {@code attributeName} is a key attribute of some global secondary index. */
+    public boolean isIndexKeyAttribute(String attributeName) {
+        for (GlobalIndex index : globalIndexes) {
+            if (index.keySchema().contains(attributeName)) return true;
+        }
+        return false;
     }
 
     TableDefinition withBilling(String mode, long read, long write, Instant payPerRequestSince,
                                 Instant increased, Instant decreased, long decreases) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, mode, read, write,
                 creationDateTime, payPerRequestSince, increased, decreased, decreases, deletionProtection,
-                tableClass, tableClassUpdated, tags);
+                tableClass, tableClassUpdated, tags, globalIndexes);
     }
 
     TableDefinition withDeletionProtection(boolean enabled) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags);
+                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes);
     }
 
     TableDefinition withTableClass(String newClass, Instant when) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags);
+                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes);
     }
 
     TableDefinition withTags(Map<String, String> newTags) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes);
+    }
+
+    /** The definition with these indexes and attribute definitions (an index was added or removed). */
+    TableDefinition withGlobalIndexes(List<GlobalIndex> indexes, Map<String, String> definitions) {
+        return new TableDefinition(id, name, tableId, hashKey, rangeKey, definitions, billingMode,
+                readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes);
+    }
+
+    /** The definition with the index named {@code indexName} replaced by {@code change} applied to it. */
+    public TableDefinition withGlobalIndex(String indexName, UnaryOperator<GlobalIndex> change) {
+        List<GlobalIndex> indexes = new ArrayList<>(globalIndexes.size());
+        for (GlobalIndex index : globalIndexes) indexes.add(index.name().equals(indexName) ? change.apply(index) : index);
+        return withGlobalIndexes(indexes, attributeDefinitions);
+    }
+
+    /**
+     * The definition without the index named {@code indexName}, and without the attribute definitions
+     * only it used: DynamoDB's AttributeDefinitions always list exactly the key attributes.
+     */
+    public TableDefinition withoutGlobalIndex(String indexName) {
+        List<GlobalIndex> indexes = new ArrayList<>(globalIndexes);
+        indexes.removeIf(index -> index.name().equals(indexName));
+        Map<String, String> definitions = new LinkedHashMap<>(attributeDefinitions);
+        definitions.keySet().removeIf(attribute -> !isKeyAttribute(attribute)
+                && indexes.stream().noneMatch(index -> index.keySchema().contains(attribute)));
+        return withGlobalIndexes(indexes, definitions);
     }
 }

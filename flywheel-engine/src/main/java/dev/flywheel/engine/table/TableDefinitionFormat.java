@@ -7,7 +7,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,7 +23,11 @@ final class TableDefinitionFormat {
     private static final int ID = 1, NAME = 2, TABLE_ID = 3, HASH_KEY = 4, RANGE_KEY = 5, ATTRIBUTES = 6,
             BILLING_MODE = 7, READ_UNITS = 8, WRITE_UNITS = 9, CREATED = 10, PAY_PER_REQUEST_SINCE = 11,
             LAST_INCREASE = 12, LAST_DECREASE = 13, DECREASES_TODAY = 14, DELETION_PROTECTION = 15,
-            TABLE_CLASS = 16, TABLE_CLASS_UPDATED = 17, TAGS = 18, END = 0;
+            TABLE_CLASS = 16, TABLE_CLASS_UPDATED = 17, TAGS = 18, GLOBAL_INDEXES = 19, END = 0;
+    // Field tags inside one global secondary index (GLOBAL_INDEXES): persisted, append only.
+    private static final int INDEX_NAME = 1, INDEX_STORAGE_ID = 2, INDEX_HASH_KEY = 3, INDEX_RANGE_KEY = 4,
+            INDEX_PROJECTION = 5, INDEX_NON_KEY_ATTRIBUTES = 6, INDEX_READ_UNITS = 7, INDEX_WRITE_UNITS = 8,
+            INDEX_STATUS = 9, INDEX_END = 0;
 
     private TableDefinitionFormat() {}
 
@@ -50,6 +56,11 @@ final class TableDefinitionFormat {
             out.writeByte(TABLE_CLASS); out.writeUTF(t.tableClass());
             writeInstant(out, TABLE_CLASS_UPDATED, t.tableClassUpdated());
             out.writeByte(TAGS); writeMap(out, t.tags());
+            if (!t.globalIndexes().isEmpty()) {
+                out.writeByte(GLOBAL_INDEXES);
+                out.writeInt(t.globalIndexes().size());
+                for (GlobalIndex index : t.globalIndexes()) writeIndex(out, index);
+            }
             out.writeByte(END);
             out.flush();
             return bytes.toByteArray();
@@ -67,6 +78,7 @@ final class TableDefinitionFormat {
             String name = null, tableId = null, billing = TableDefinition.PROVISIONED, tableClass = TableDefinition.STANDARD;
             KeyAttribute hash = null, range = null;
             Map<String, String> attributes = Map.of(), tags = Map.of();
+            List<GlobalIndex> indexes = List.of();
             Instant created = null, ppr = null, inc = null, dec = null, classUpdated = null;
             boolean protection = false;
             for (int tag = in.readUnsignedByte(); tag != END; tag = in.readUnsignedByte()) {
@@ -89,14 +101,65 @@ final class TableDefinitionFormat {
                     case TABLE_CLASS -> tableClass = in.readUTF();
                     case TABLE_CLASS_UPDATED -> classUpdated = readInstant(in);
                     case TAGS -> tags = readMap(in);
+                    case GLOBAL_INDEXES -> indexes = readIndexes(in);
                     default -> throw new IllegalStateException("unknown table definition field " + tag);
                 }
             }
             return new TableDefinition(id, name, tableId, hash, range, attributes, billing, read, write, created,
-                    ppr, inc, dec, decreases, protection, tableClass, classUpdated, tags);
+                    ppr, inc, dec, decreases, protection, tableClass, classUpdated, tags, indexes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void writeIndex(DataOutputStream out, GlobalIndex index) throws IOException {
+        out.writeByte(INDEX_NAME); out.writeUTF(index.name());
+        out.writeByte(INDEX_STORAGE_ID); out.writeLong(index.storageId());
+        KeySchema key = index.keySchema();
+        out.writeByte(INDEX_HASH_KEY); out.writeUTF(key.hashKey().name()); out.writeUTF(key.hashKey().type());
+        if (key.rangeKey() != null) {
+            out.writeByte(INDEX_RANGE_KEY); out.writeUTF(key.rangeKey().name()); out.writeUTF(key.rangeKey().type());
+        }
+        out.writeByte(INDEX_PROJECTION); out.writeUTF(index.projectionType());
+        out.writeByte(INDEX_NON_KEY_ATTRIBUTES);
+        out.writeInt(index.nonKeyAttributes().size());
+        for (String attribute : index.nonKeyAttributes()) out.writeUTF(attribute);
+        out.writeByte(INDEX_READ_UNITS); out.writeLong(index.readCapacityUnits());
+        out.writeByte(INDEX_WRITE_UNITS); out.writeLong(index.writeCapacityUnits());
+        out.writeByte(INDEX_STATUS); out.writeUTF(index.status().name());
+        out.writeByte(INDEX_END);
+    }
+
+    private static List<GlobalIndex> readIndexes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<GlobalIndex> indexes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = null, projection = GlobalIndex.ALL;
+            long storageId = 0, read = 0, write = 0;
+            KeyAttribute hash = null, range = null;
+            List<String> nonKey = new ArrayList<>();
+            GlobalIndex.Status status = GlobalIndex.Status.ACTIVE;
+            for (int tag = in.readUnsignedByte(); tag != INDEX_END; tag = in.readUnsignedByte()) {
+                switch (tag) {
+                    case INDEX_NAME -> name = in.readUTF();
+                    case INDEX_STORAGE_ID -> storageId = in.readLong();
+                    case INDEX_HASH_KEY -> hash = new KeyAttribute(in.readUTF(), in.readUTF());
+                    case INDEX_RANGE_KEY -> range = new KeyAttribute(in.readUTF(), in.readUTF());
+                    case INDEX_PROJECTION -> projection = in.readUTF();
+                    case INDEX_NON_KEY_ATTRIBUTES -> {
+                        int count = in.readInt();
+                        for (int j = 0; j < count; j++) nonKey.add(in.readUTF());
+                    }
+                    case INDEX_READ_UNITS -> read = in.readLong();
+                    case INDEX_WRITE_UNITS -> write = in.readLong();
+                    case INDEX_STATUS -> status = GlobalIndex.Status.valueOf(in.readUTF());
+                    default -> throw new IllegalStateException("unknown global secondary index field " + tag);
+                }
+            }
+            indexes.add(new GlobalIndex(name, storageId, new KeySchema(hash, range), projection, nonKey, read, write,
+                    status));
+        }
+        return indexes;
     }
 
     private static void writeInstant(DataOutputStream out, int tag, Instant instant) throws IOException {

@@ -2,6 +2,8 @@ package dev.flywheel.engine.table;
 
 import dev.flywheel.model.shapes.AttributeDefinition;
 import dev.flywheel.model.shapes.BillingModeSummary;
+import dev.flywheel.model.shapes.GlobalSecondaryIndexDescription;
+import dev.flywheel.model.shapes.Projection;
 import dev.flywheel.model.shapes.KeySchemaElement;
 import dev.flywheel.model.shapes.ProvisionedThroughputDescription;
 import dev.flywheel.model.shapes.TableClassSummary;
@@ -35,6 +37,11 @@ final class TableDescriptions {
         keySchema.add(new KeySchemaElement(t.hashKey().name(), "HASH"));
         if (t.rangeKey() != null) keySchema.add(new KeySchemaElement(t.rangeKey().name(), "RANGE"));
         TableStats stats = withSize ? storage.stats(t.id()) : new TableStats(0, 0);
+        List<GlobalSecondaryIndexDescription> indexes = null;
+        if (!t.globalIndexes().isEmpty()) {
+            indexes = new ArrayList<>(t.globalIndexes().size());
+            for (GlobalIndex index : t.globalIndexes()) indexes.add(describe(t, index, status, withSize));
+        }
         return TableDescription.builder()
                 .attributeDefinitions(attributes)
                 .tableName(t.name())
@@ -50,6 +57,31 @@ final class TableDescriptions {
                 .billingModeSummary(new BillingModeSummary(t.billingMode(), t.lastUpdateToPayPerRequest()))
                 .tableClassSummary(new TableClassSummary(t.tableClass(), t.tableClassUpdated()))
                 .deletionProtectionEnabled(t.deletionProtection())
+                .globalSecondaryIndexes(indexes)
+                .build();
+    }
+
+    /**
+     * An index as DescribeTable shows it. Indexes created with their table share its CREATING answer;
+     * one added by UpdateTable reports Backfilling while it is CREATING.
+     */
+    private GlobalSecondaryIndexDescription describe(TableDefinition t, GlobalIndex index, String tableStatus,
+                                                     boolean withSize) {
+        boolean tableCreating = tableStatus.equals("CREATING");
+        String status = tableCreating ? "CREATING" : index.status().name();
+        TableStats stats = withSize && !tableCreating ? storage.stats(index.storageId()) : new TableStats(0, 0);
+        List<String> nonKey = index.projectionType().equals(GlobalIndex.INCLUDE) ? index.nonKeyAttributes() : null;
+        return GlobalSecondaryIndexDescription.builder()
+                .indexName(index.name())
+                .keySchema(index.keySchema().describe())
+                .projection(new Projection(index.projectionType(), nonKey))
+                .indexStatus(status)
+                .backfilling(!tableCreating && index.status() == GlobalIndex.Status.CREATING ? Boolean.TRUE : null)
+                .provisionedThroughput(new ProvisionedThroughputDescription(null, null, 0L,
+                        index.readCapacityUnits(), index.writeCapacityUnits()))
+                .indexSizeBytes(stats.bytes())
+                .itemCount(stats.rowCount())
+                .indexArn(arns.index(t.name(), index.name()))
                 .build();
     }
 }

@@ -10,6 +10,7 @@ import dev.flywheel.model.shapes.DeleteTableInput;
 import dev.flywheel.model.shapes.DeleteTableOutput;
 import dev.flywheel.model.shapes.DescribeTableInput;
 import dev.flywheel.model.shapes.DescribeTableOutput;
+import dev.flywheel.model.shapes.GlobalSecondaryIndexUpdate;
 import dev.flywheel.model.shapes.KeySchemaElement;
 import dev.flywheel.model.shapes.ListTablesInput;
 import dev.flywheel.model.shapes.ListTablesOutput;
@@ -48,7 +49,6 @@ public final class TableOperations {
     public CreateTableOutput createTable(CreateTableInput request) {
         TableNames.validate(request.tableName());
         Unsupported.whenPresent(request.localSecondaryIndexes(), "LocalSecondaryIndexes");
-        Unsupported.whenPresent(request.globalSecondaryIndexes(), "GlobalSecondaryIndexes");
         Unsupported.whenTrue(request.streamSpecification() != null && Boolean.TRUE.equals(request.streamSpecification().streamEnabled()),
                 "StreamSpecification");
         Unsupported.whenTrue(request.sseSpecification() != null && Boolean.TRUE.equals(request.sseSpecification().enabled()),
@@ -84,7 +84,10 @@ public final class TableOperations {
             throw new ValidationException(INVALID + "Some index key attributes are not defined in AttributeDefinitions. Keys: "
                     + keyNames + ", AttributeDefinitions: " + List.copyOf(definitions.keySet()));
         }
-        if (definitions.size() != keyNames.size()) {
+        List<GlobalIndexRequests.Requested> requestedIndexes = request.globalSecondaryIndexes() == null ? null
+                : request.globalSecondaryIndexes().stream().map(g -> new GlobalIndexRequests.Requested(g.indexName(),
+                        g.keySchema(), g.projection(), g.provisionedThroughput())).toList();
+        if (requestedIndexes == null && definitions.size() != keyNames.size()) {
             throw new ValidationException(INVALID + "Number of attributes in KeySchema does not exactly match number of"
                     + " attributes defined in AttributeDefinitions");
         }
@@ -105,6 +108,11 @@ public final class TableOperations {
             throw new ValidationException(INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified"
                     + " when BillingMode is PAY_PER_REQUEST");
         }
+        List<GlobalIndex> indexes = List.of();
+        if (requestedIndexes != null) {
+            indexes = GlobalIndexRequests.forCreateTable(requestedIndexes, definitions, billingMode);
+            GlobalIndexRequests.checkAllDefinitionsUsed(new KeySchema(hash, range), indexes, definitions);
+        }
         Map<String, String> tags = Tags.validated(Map.of(), request.tags());
         if (catalog.find(request.tableName()) != null) {
             throw new ResourceInUseException("Table already exists: " + request.tableName());
@@ -114,9 +122,16 @@ public final class TableOperations {
                 hash, range, definitions, billingMode, read, write, now,
                 billingMode.equals(TableDefinition.PAY_PER_REQUEST) ? now : null, null, null, 0,
                 Boolean.TRUE.equals(request.deletionProtectionEnabled()),
-                request.tableClass() == null ? TableDefinition.STANDARD : request.tableClass(), null, tags);
+                request.tableClass() == null ? TableDefinition.STANDARD : request.tableClass(), null, tags,
+                withStorage(indexes));
         catalog.create(table);
         return new CreateTableOutput(descriptions.describe(table, "CREATING", false));
+    }
+
+    /** Each index with a storage id of its own, allocated once the request is known to be valid. */
+    private List<GlobalIndex> withStorage(List<GlobalIndex> indexes) {
+        return indexes.stream().map(i -> new GlobalIndex(i.name(), catalog.allocateId(), i.keySchema(), i.projectionType(),
+                i.nonKeyAttributes(), i.readCapacityUnits(), i.writeCapacityUnits(), i.status())).toList();
     }
 
     private static Map<String, String> attributeDefinitions(List<AttributeDefinition> given) {
@@ -142,7 +157,6 @@ public final class TableOperations {
     }
 
     public UpdateTableOutput updateTable(UpdateTableInput request) {
-        Unsupported.whenPresent(request.globalSecondaryIndexUpdates(), "GlobalSecondaryIndexUpdates");
         Unsupported.whenPresent(request.streamSpecification(), "StreamSpecification");
         Unsupported.whenPresent(request.sseSpecification(), "SSESpecification");
         Unsupported.whenPresent(request.replicaUpdates(), "ReplicaUpdates");
@@ -151,17 +165,25 @@ public final class TableOperations {
         Unsupported.whenPresent(request.onDemandThroughput(), "OnDemandThroughput");
         Unsupported.whenPresent(request.warmThroughput(), "WarmThroughput");
         Unsupported.whenPresent(request.globalTableSettingsReplicationMode(), "GlobalTableSettingsReplicationMode");
+        List<GlobalSecondaryIndexUpdate> indexUpdates = request.globalSecondaryIndexUpdates();
         if (request.billingMode() == null && request.provisionedThroughput() == null && request.tableClass() == null
-                && request.deletionProtectionEnabled() == null) {
+                && request.deletionProtectionEnabled() == null && indexUpdates == null) {
             throw new ValidationException("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled,"
                     + " GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         }
+        boolean changesTableCapacity = request.billingMode() != null || request.provisionedThroughput() != null;
+        if (indexUpdates != null) GlobalIndexUpdates.validate(indexUpdates, changesTableCapacity);
         Instant now = clock.instant();
         boolean[] changesCapacity = {false};
         TableDefinition updated = catalog.update(request.tableName(), current -> {
             TableDefinition t = current;
-            if (request.billingMode() != null || request.provisionedThroughput() != null) {
+            if (changesTableCapacity) {
                 t = updateBilling(t, request.billingMode(), request.provisionedThroughput(), now);
+                changesCapacity[0] = true;
+            }
+            if (changesTableCapacity || indexUpdates != null) {
+                t = GlobalIndexUpdates.apply(t, current.billingMode(), indexUpdates, request.attributeDefinitions(),
+                        catalog::allocateId);
                 changesCapacity[0] = true;
             }
             if (request.tableClass() != null && !request.tableClass().equals(t.tableClass())) {

@@ -1,0 +1,66 @@
+package dev.flywheel.engine.index;
+
+import dev.flywheel.engine.item.IndexKeyChecks;
+import dev.flywheel.engine.item.ItemCodec;
+import dev.flywheel.engine.item.KeyEncoding;
+import dev.flywheel.engine.table.GlobalIndex;
+import dev.flywheel.engine.table.KeyAttribute;
+import dev.flywheel.engine.table.KeySchema;
+import dev.flywheel.engine.table.TableDefinition;
+import dev.flywheel.model.AttributeValue;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An item's entry in a global secondary index: a row of the index's storage table.
+ *
+ * <ul>
+ *   <li>partition key: the index's partition key value, encoded by {@link KeyEncoding};
+ *   <li>sort key: the {@link CompositeKey} of the index's sort key value (if it has one), the table's
+ *       partition key value and the table's sort key value (if it has one), each encoded by
+ *       {@link KeyEncoding}; the table's key makes entries with equal index keys distinct, and orders
+ *       them as DynamoDB does;
+ *   <li>value: the projected item, encoded by {@link ItemCodec}.
+ * </ul>
+ *
+ * @param item the projected item (the keys of table and index, plus what the projection adds)
+ */
+public record IndexEntry(byte[] partitionKey, byte[] sortKey, Map<String, AttributeValue> item) {
+
+    /**
+     * The item's entry in the index, or null when the item is not in the index: it lacks an index key
+     * attribute, or has one the index cannot hold (wrong type, empty, too large: possible for items
+     * written before the index was created).
+     */
+    public static IndexEntry of(TableDefinition table, GlobalIndex index, Map<String, AttributeValue> item) {
+        KeySchema key = index.keySchema();
+        AttributeValue hash = item.get(key.hashKey().name());
+        if (hash == null || !IndexKeyChecks.indexable(key.hashKey(), true, hash)) return null;
+        List<byte[]> sort = new ArrayList<>(3);
+        if (key.rangeKey() != null) {
+            AttributeValue range = item.get(key.rangeKey().name());
+            if (range == null || !IndexKeyChecks.indexable(key.rangeKey(), false, range)) return null;
+            sort.add(KeyEncoding.encode(range));
+        }
+        for (KeyAttribute k : table.keyAttributes()) sort.add(KeyEncoding.encode(item.get(k.name())));
+        return new IndexEntry(KeyEncoding.encode(hash), CompositeKey.encode(sort), project(table, index, item));
+    }
+
+    private static Map<String, AttributeValue> project(TableDefinition table, GlobalIndex index,
+                                                       Map<String, AttributeValue> item) {
+        if (index.projectsAll()) return item;
+        KeySchema tableKey = table.keySchema();
+        Map<String, AttributeValue> projected = new LinkedHashMap<>();
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            if (index.projects(e.getKey(), tableKey)) projected.put(e.getKey(), e.getValue());
+        }
+        return projected;
+    }
+
+    public boolean sameRow(IndexEntry other) {
+        return Arrays.equals(partitionKey, other.partitionKey) && Arrays.equals(sortKey, other.sortKey);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.flywheel.engine.table;
+
+import dev.flywheel.engine.Unsupported;
+import dev.flywheel.model.DynamoDbException.ValidationException;
+import dev.flywheel.model.shapes.KeySchemaElement;
+import dev.flywheel.model.shapes.Projection;
+import dev.flywheel.model.shapes.ProvisionedThroughput;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Validates requested global secondary indexes (CreateTable's GlobalSecondaryIndexes, UpdateTable's
+ * Create action) as DynamoDB does, and turns them into {@link GlobalIndex} definitions. The order of the
+ * checks and their messages follow dynalite's CreateTable validation, written against DynamoDB; the
+ * INCLUDE and throughput rules follow messages captured from DynamoDB (see notes/dynamodb-messages.md).
+ */
+final class GlobalIndexRequests {
+    static final int MAX_GLOBAL_INDEXES = 20;
+    /** Developer Guide, "Secondary indexes" quotas: projected non-key attributes across all of a table's indexes. */
+    static final int MAX_PROJECTED_ATTRIBUTES = 100;
+    private static final String INVALID = "One or more parameter values were invalid: ";
+
+    private GlobalIndexRequests() {}
+
+    /** One requested index, from a GlobalSecondaryIndex or a CreateGlobalSecondaryIndexAction. */
+    record Requested(String name, List<KeySchemaElement> keySchema, Projection projection, ProvisionedThroughput throughput) {}
+
+    /**
+     * The index, validated against the attribute definitions; its storage id is left 0 for the caller to
+     * allocate once the whole request is valid.
+     */
+    static GlobalIndex validate(Requested index, Map<String, String> definitions, String billingMode,
+                                GlobalIndex.Status status) {
+        KeySchema key = keySchema(index, definitions);
+        Projection projection = index.projection();
+        if (projection == null || projection.projectionType() == null) {
+            throw new ValidationException(INVALID + "Unknown ProjectionType: null");
+        }
+        String type = projection.projectionType();
+        List<String> nonKey = projection.nonKeyAttributes();
+        if (nonKey != null && !type.equals(GlobalIndex.INCLUDE)) {
+            throw new ValidationException(INVALID + "ProjectionType is " + type + ", but NonKeyAttributes is specified");
+        }
+        if (type.equals(GlobalIndex.INCLUDE) && (nonKey == null || nonKey.isEmpty())) {
+            throw new ValidationException(INVALID + "ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String attribute : nonKey == null ? List.<String>of() : nonKey) {
+            if (!seen.add(attribute)) {
+                throw new ValidationException(INVALID + "Duplicate element in NonKeyAttributes: " + attribute);
+            }
+        }
+        long read = 0, write = 0;
+        ProvisionedThroughput throughput = index.throughput();
+        if (billingMode.equals(TableDefinition.PAY_PER_REQUEST)) {
+            if (throughput != null) {
+                throw new ValidationException(INVALID + "ProvisionedThroughput should not be specified for index: "
+                        + index.name() + " when BillingMode is PAY_PER_REQUEST");
+            }
+        } else {
+            if (throughput == null) {
+                throw new ValidationException(INVALID + "ProvisionedThroughput is not specified for index: " + index.name());
+            }
+            read = throughput.readCapacityUnits();
+            write = throughput.writeCapacityUnits();
+        }
+        return new GlobalIndex(index.name(), 0, key, type, nonKey == null ? List.of() : nonKey, read, write, status);
+    }
+
+    private static KeySchema keySchema(Requested index, Map<String, String> definitions) {
+        List<KeySchemaElement> elements = index.keySchema();
+        List<String> names = elements.stream().map(KeySchemaElement::attributeName).toList();
+        if (!definitions.keySet().containsAll(names)) {
+            throw new ValidationException(INVALID + "Some index key attributes are not defined in AttributeDefinitions."
+                    + " Keys: " + names + ", AttributeDefinitions: " + List.copyOf(definitions.keySet()));
+        }
+        if (elements.size() == 2 && names.get(0).equals(names.get(1))) {
+            throw new ValidationException("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        }
+        if (!"HASH".equals(elements.get(0).keyType())) {
+            throw new ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+        }
+        // DynamoDB now accepts up to four HASH and four RANGE attributes in an index key ("multi-attribute
+        // keys"); Flywheel keeps one of each for now, and says so rather than misreading the schema.
+        Unsupported.whenTrue(elements.size() > 2 || (elements.size() == 2 && !"RANGE".equals(elements.get(1).keyType())),
+                "multi-attribute keys in a GlobalSecondaryIndex KeySchema");
+        KeyAttribute hash = new KeyAttribute(names.get(0), definitions.get(names.get(0)));
+        KeyAttribute range = elements.size() == 2 ? new KeyAttribute(names.get(1), definitions.get(names.get(1))) : null;
+        return new KeySchema(hash, range);
+    }
+
+    /** CreateTable's GlobalSecondaryIndexes, validated whole (names unique, at most 20). */
+    static List<GlobalIndex> forCreateTable(List<Requested> requested, Map<String, String> definitions, String billingMode) {
+        if (requested.isEmpty()) throw new ValidationException(INVALID + "List of GlobalSecondaryIndexes is empty");
+        List<GlobalIndex> indexes = new ArrayList<>(requested.size());
+        Set<String> names = new HashSet<>();
+        for (Requested r : requested) {
+            GlobalIndex index = validate(r, definitions, billingMode, GlobalIndex.Status.ACTIVE);
+            if (!names.add(index.name())) throw new ValidationException(INVALID + "Duplicate index name: " + index.name());
+            indexes.add(index);
+        }
+        if (indexes.size() > MAX_GLOBAL_INDEXES) {
+            throw new ValidationException(INVALID + "GlobalSecondaryIndex count exceeds the per-table limit of "
+                    + MAX_GLOBAL_INDEXES);
+        }
+        checkProjectedAttributes(indexes);
+        return indexes;
+    }
+
+    /** At most 100 distinct projected non-key attributes over all of a table's indexes. */
+    static void checkProjectedAttributes(List<GlobalIndex> indexes) {
+        Set<String> projected = new HashSet<>();
+        for (GlobalIndex index : indexes) projected.addAll(index.nonKeyAttributes());
+        if (projected.size() > MAX_PROJECTED_ATTRIBUTES) {
+            // Wording not confirmed from DynamoDB; the limit is documented.
+            throw new ValidationException(INVALID + "The number of projected non-key attributes across all secondary"
+                    + " indexes exceeds the per-table limit of " + MAX_PROJECTED_ATTRIBUTES);
+        }
+    }
+
+    /**
+     * With indexes, AttributeDefinitions must define exactly the table's and the indexes' key attributes;
+     * DynamoDB words the error differently than for a table alone.
+     */
+    static void checkAllDefinitionsUsed(KeySchema table, List<GlobalIndex> indexes, Map<String, String> definitions) {
+        Set<String> used = new LinkedHashSet<>();
+        for (KeyAttribute k : table.attributes()) used.add(k.name());
+        for (GlobalIndex index : indexes) {
+            for (KeyAttribute k : index.keySchema().attributes()) used.add(k.name());
+        }
+        if (!used.containsAll(definitions.keySet())) {
+            throw new ValidationException(INVALID + "Some AttributeDefinitions are not used. AttributeDefinitions: "
+                    + List.copyOf(definitions.keySet()) + ", keys used: " + List.copyOf(used));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.flywheel.engine.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TableDefinitionFormatTest {
+
+    static TableDefinition table(List<GlobalIndex> indexes) {
+        return new TableDefinition(7, "orders", "3f1c0b7e-0000-4000-8000-000000000000", new KeyAttribute("pk", "S"),
+                new KeyAttribute("sk", "N"), Map.of("pk", "S", "sk", "N", "customer", "S", "total", "N"),
+                TableDefinition.PROVISIONED, 5, 6, Instant.ofEpochSecond(1_700_000_000, 123), null, null, null, 0,
+                false, TableDefinition.STANDARD, null, Map.of("team", "db"), indexes);
+    }
+
+    @Test
+    void globalIndexesRoundTrip() {
+        GlobalIndex byCustomer = new GlobalIndex("by-customer", 8,
+                new KeySchema(new KeyAttribute("customer", "S"), new KeyAttribute("total", "N")),
+                GlobalIndex.INCLUDE, List.of("status", "note"), 3, 4, GlobalIndex.Status.CREATING);
+        GlobalIndex byTotal = new GlobalIndex("by-total", 9, new KeySchema(new KeyAttribute("total", "N"), null),
+                GlobalIndex.KEYS_ONLY, List.of(), 1, 1, GlobalIndex.Status.DELETING);
+        TableDefinition t = table(List.of(byCustomer, byTotal));
+
+        TableDefinition read = TableDefinitionFormat.read(TableDefinitionFormat.write(t));
+
+        assertThat(read).isEqualTo(t);
+        assertThat(read.globalIndexes()).containsExactly(byCustomer, byTotal);
+    }
+
+    @Test
+    void aTableWithoutIndexesReadsBackWithNone() {
+        TableDefinition t = table(List.of());
+        assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(t)).globalIndexes()).isEmpty();
+    }
+}
