@@ -1,0 +1,73 @@
+package dev.flywheel.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+
+/** The command line as users meet it: help, version, the safe-by-default bind rule, credentials. */
+class CommandLineIT {
+    record Run(int exit, String output) {}
+
+    static Run flywheel(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-jar", ServerProcess.REPO.resolve("flywheel-cli/target/flywheel.jar").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    @Test
+    void versionAndHelp() throws Exception {
+        Run version = flywheel("--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.output()).startsWith("Flywheel ");
+        Run help = flywheel("serve", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.output()).contains("--port", "--bind", "--data-dir", "--in-memory", "--sync-writes",
+                "--credentials-file", "--allow-unauthenticated");
+    }
+
+    @Test
+    void aNonLoopbackAddressWithoutCredentialsIsRefused() throws Exception {
+        Run refused = flywheel("serve", "--bind", "0.0.0.0", "--port", "0", "--in-memory");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.output()).contains("refusing to listen on 0.0.0.0 without credentials");
+    }
+
+    @Test
+    void credentialsFromAFileAreVerified(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("credentials");
+        Files.writeString(file, "# access keys\n" + Clients.ACCESS_KEY + ":" + Clients.SECRET_KEY + "\n");
+        try (ServerProcess server = ServerProcess.jar(dir.resolve("data"), "--credentials-file", file.toString())) {
+            assertThat(server.output()).contains("1 access key(s), signatures verified");
+            try (DynamoDbClient good = Clients.sync(server.endpoint())) {
+                assertThat(good.listTables().tableNames()).isEmpty();
+            }
+            try (DynamoDbClient bad = Clients.sync(server.endpoint(), Clients.ACCESS_KEY, "not-the-secret")) {
+                DynamoDbException e = org.assertj.core.api.Assertions.catchThrowableOfType(DynamoDbException.class,
+                        bad::listTables);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
+            }
+        }
+    }
+
+    @Test
+    void aMalformedCredentialsFileIsReported(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("credentials");
+        Files.writeString(file, "no-colon-here\n");
+        Run run = flywheel("serve", "--port", "0", "--in-memory", "--credentials-file", file.toString());
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.output()).contains(file + ":1: expected ACCESS_KEY_ID:SECRET_ACCESS_KEY");
+    }
+}
