@@ -90,12 +90,15 @@ public final class ItemOperations {
             expressions.checkAllUsed();
         }
         ItemKey key = ItemKey.ofKey(table, request.key());
-        Map<String, AttributeValue> item = items.get(table, key);
+        byte[] stored = items.getStored(table, key);
         boolean consistent = Boolean.TRUE.equals(request.consistentRead());
-        double units = CapacityUnits.read(item == null ? 0 : ItemSize.of(item), consistent);
-        Map<String, AttributeValue> returned = item == null ? null
-                : projection != null ? Projection.apply(projection, item)
-                : AttributesToGet.apply(item, request.attributesToGet());
+        double units = CapacityUnits.read(stored == null ? 0 : ItemCodec.size(stored), consistent);
+        // With a projection only the attributes it names are decoded.
+        Map<String, AttributeValue> returned = stored == null ? null
+                : projection != null ? Projection.apply(projection, ItemCodec.decode(stored, projection.topLevelNames()))
+                : request.attributesToGet() != null
+                ? AttributesToGet.apply(ItemCodec.decode(stored, new HashSet<>(request.attributesToGet())), request.attributesToGet())
+                : ItemCodec.decode(stored);
         return new GetItemOutput(returned, ConsumedCapacities.read(request.returnConsumedCapacity(), table.name(), units));
     }
 

@@ -40,8 +40,13 @@ public final class ItemStore {
 
     /** The item, or null when absent. */
     public Map<String, AttributeValue> get(TableDefinition table, ItemKey key) {
-        byte[] bytes = storage.get(table.id(), key.partitionKey(), key.sortKey());
+        byte[] bytes = getStored(table, key);
         return bytes == null ? null : ItemCodec.decode(bytes);
+    }
+
+    /** The item in its stored form ({@link ItemCodec}), or null: for readers that decode part of it. */
+    public byte[] getStored(TableDefinition table, ItemKey key) {
+        return storage.get(table.id(), key.partitionKey(), key.sortKey());
     }
 
     /** The item before and after a write; either may be null (absent). */

@@ -13,6 +13,7 @@ import dev.flywheel.expression.ConditionEvaluator;
 import dev.flywheel.expression.ConditionExpression;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.KeySchema;
+import dev.flywheel.engine.table.KeyAttribute;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ValidationException;
@@ -28,8 +29,10 @@ import dev.flywheel.storage.RowKey;
 import dev.flywheel.storage.Storage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Query and Scan: one page of a partition's items in sort-key order, or of a table (or one segment
@@ -159,12 +162,15 @@ public final class QueryOperations {
     private static Result result(TableDefinition table, ReadTarget target, Page page, Condition filter,
                                  Selection selection, Boolean consistentRead, String returnConsumedCapacity) {
         List<Map<String, AttributeValue>> items = selection.countOnly() ? null : new ArrayList<>(page.rows().size());
+        Set<String> needed = neededAttributes(target, filter, selection);
         long bytes = 0;
         int count = 0;
         Map<String, AttributeValue> last = null;
         for (Row row : page.rows()) {
-            Map<String, AttributeValue> item = ItemCodec.decode(row.value());
-            bytes += ItemSize.of(item);
+            // Capacity counts whole items; only what the filter, the selection and the keys need is decoded.
+            bytes += ItemCodec.size(row.value());
+            Map<String, AttributeValue> item = needed == null ? ItemCodec.decode(row.value())
+                    : ItemCodec.decode(row.value(), needed);
             last = item;
             if (filter != null && !ConditionEvaluator.evaluate(filter, item)) continue;
             count++;
@@ -177,6 +183,16 @@ public final class QueryOperations {
                 ? ConsumedCapacities.readIndex(returnConsumedCapacity, table.name(), index.index().name(), units)
                 : ConsumedCapacities.read(returnConsumedCapacity, table.name(), units);
         return new Result(items, count, page.rows().size(), lastEvaluatedKey, consumed);
+    }
+
+    /** The top-level attributes to decode of each item read, or null for all of them. */
+    private static Set<String> neededAttributes(ReadTarget target, Condition filter, Selection selection) {
+        Set<String> returned = selection.returnedNames();
+        if (returned == null) return null;
+        Set<String> needed = new HashSet<>(returned);
+        if (filter != null) needed.addAll(ConditionPaths.topLevelNames(filter));
+        for (KeyAttribute k : target.keyAttributes()) needed.add(k.name());
+        return needed;
     }
 
     private static Condition filter(ConditionExpression expression, Map<String, dev.flywheel.model.shapes.Condition> legacy,

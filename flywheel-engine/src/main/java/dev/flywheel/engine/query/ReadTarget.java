@@ -45,6 +45,9 @@ sealed interface ReadTarget {
     /** The LastEvaluatedKey of a page that ended with {@code item}. */
     Map<String, AttributeValue> lastEvaluatedKey(Map<String, AttributeValue> item);
 
+    /** The key attributes a LastEvaluatedKey holds: the table's, or the index's then the table's. */
+    List<KeyAttribute> keyAttributes();
+
     static ReadTarget of(TableDefinition table, String indexName) {
         if (indexName == null) return new Table(table);
         GlobalIndex index = table.globalIndex(indexName);
@@ -56,6 +59,7 @@ sealed interface ReadTarget {
 
     /** A table's items. */
     record Table(TableDefinition table) implements ReadTarget {
+        @Override public List<KeyAttribute> keyAttributes() { return table.keyAttributes(); }
         @Override public long storageId() { return table.id(); }
 
         @Override public KeySchema keySchema() { return table.keySchema(); }
@@ -91,8 +95,8 @@ sealed interface ReadTarget {
             return index.keySchema().rangeKey() == null ? values : CompositeKey.firstComponentIn(values);
         }
 
-        /** The index's key attributes, then the table's. */
-        private List<KeyAttribute> keyAttributes() {
+        @Override
+        public List<KeyAttribute> keyAttributes() {
             List<KeyAttribute> keys = new ArrayList<>(index.keySchema().attributes());
             for (KeyAttribute k : table.keyAttributes()) {
                 if (!index.keySchema().contains(k.name())) keys.add(k);

@@ -5,7 +5,9 @@ import dev.flywheel.expression.Projection;
 import dev.flywheel.expression.ProjectionExpression;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ValidationException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -55,6 +57,16 @@ record Selection(boolean countOnly, boolean allAttributes, List<String> attribut
     List<String> topLevelNames() {
         if (projection != null) return ReadTarget.topLevelNames(projection.paths());
         return attributesToGet == null ? List.of() : attributesToGet;
+    }
+
+    /**
+     * The top-level attributes the returned items hold (none for COUNT), or null when they are whole
+     * items: what a reader must decode of each stored item, besides its keys and what a filter reads.
+     */
+    Set<String> returnedNames() {
+        if (countOnly) return Set.of();
+        if (projection != null) return projection.topLevelNames();
+        return attributesToGet == null ? null : new HashSet<>(attributesToGet);
     }
 
     Map<String, AttributeValue> apply(Map<String, AttributeValue> item) {

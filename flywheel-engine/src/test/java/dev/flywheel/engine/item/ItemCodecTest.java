@@ -49,6 +49,44 @@ class ItemCodecTest {
         assertThat(ItemCodec.decode(ItemCodec.encode(item))).isEqualTo(item);
     }
 
+    @Property(tries = 300)
+    void decodesOnlyTheNamedAttributes(@ForAll("items") Map<String, AttributeValue> item, @ForAll("names") java.util.Set<String> names) {
+        byte[] bytes = ItemCodec.encode(item);
+        Map<String, AttributeValue> expected = new LinkedHashMap<>(item);
+        expected.keySet().retainAll(names);
+        assertThat(ItemCodec.decode(bytes, names)).isEqualTo(expected);
+        // A name of the item itself is always found, wherever it stands.
+        for (String name : item.keySet()) {
+            assertThat(ItemCodec.decode(bytes, java.util.Set.of(name))).containsOnlyKeys(name);
+        }
+    }
+
+    @Provide
+    Arbitrary<java.util.Set<String>> names() {
+        return Arbitraries.strings().ofMinLength(1).ofMaxLength(10).set().ofMaxSize(4);
+    }
+
+    @Property(tries = 300)
+    void theStoredSizeIsTheItemSize(@ForAll("items") Map<String, AttributeValue> item) {
+        assertThat(ItemCodec.size(ItemCodec.encode(item))).isEqualTo(ItemSize.of(item));
+    }
+
+    @Test
+    void readsTheFirstFormatWithoutASizeHeader() {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        item.put("pk", AttributeValue.s("a"));
+        item.put("n", AttributeValue.n("12.5"));
+        byte[] v2 = ItemCodec.encode(item);
+        // Format 2 is format 1 with the size (here one varint byte) after the format byte.
+        assertThat(v2[0]).isEqualTo((byte) 2);
+        byte[] v1 = new byte[v2.length - 1];
+        v1[0] = 1;
+        System.arraycopy(v2, 2, v1, 1, v2.length - 2);
+        assertThat(ItemCodec.decode(v1)).isEqualTo(item);
+        assertThat(ItemCodec.size(v1)).isEqualTo(ItemSize.of(item));
+        assertThat(ItemCodec.decode(v1, java.util.Set.of("n"))).containsOnlyKeys("n");
+    }
+
     @Test
     void keepsAttributeOrderAndUnicode() {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
