@@ -77,11 +77,12 @@ final class SemanticChecks {
                 DocumentPath one = paths.get(i);
                 DocumentPath two = paths.get(j);
                 Relation relation = relation(one, two);
+                if (relation == Relation.NONE) continue;  // the common case: build no message
                 String pair = "path one: " + one.describe() + ", path two: " + two.describe();
                 if (relation == Relation.OVERLAP) {
                     throw Errors.invalid(kind, "Two document paths overlap with each other; must remove or rewrite one of these paths; " + pair);
                 }
-                if (relation == Relation.CONFLICT && conflict == null) {
+                if (conflict == null) {
                     conflict = "Two document paths conflict with each other; must remove or rewrite one of these paths; " + pair;
                 }
             }
