@@ -114,6 +114,24 @@ class ExpressionsIT {
     }
 
     @Test
+    void conditionalOperatorNeedsALegacyCondition() {
+        String message = "ConditionalOperator can only be used when Expected or KeyConditions or QueryFilter or"
+                + " ScanFilter is present";
+        assertThatThrownBy(() -> ddb.putItem(b -> b.tableName(table).item(key("op", "1"))
+                .conditionalOperator(ConditionalOperator.OR)))
+                .hasMessageStartingWith(message);
+        assertThatThrownBy(() -> ddb.updateItem(b -> b.tableName(table).key(key("op", "1"))
+                .conditionalOperator(ConditionalOperator.AND)))
+                .hasMessageStartingWith(message);
+        assertThatThrownBy(() -> ddb.scan(b -> b.tableName(table).conditionalOperator(ConditionalOperator.AND)))
+                .hasMessageStartingWith(message);
+        // With KeyConditions it is accepted, as the message says.
+        ddb.query(b -> b.tableName(table).conditionalOperator(ConditionalOperator.AND)
+                .keyConditions(Map.of("pk", Condition.builder().comparisonOperator(ComparisonOperator.EQ)
+                        .attributeValueList(s("op")).build())));
+    }
+
+    @Test
     void queryWithKeyConditionFilterAndProjection() {
         for (int i = 0; i < 10; i++) {
             String sk = Integer.toString(i);

@@ -11,6 +11,10 @@ import java.util.List;
  * that can use them.
  */
 public final class ParameterRules {
+    /** The legacy parameters a ConditionalOperator combines. */
+    private static final java.util.Set<String> CONDITIONS = java.util.Set.of("Expected", "KeyConditions", "QueryFilter",
+            "ScanFilter");
+
     private final List<String> legacy = new ArrayList<>();
     private final List<String> expressions = new ArrayList<>();
     private final List<String> valueExpressions = new ArrayList<>();
@@ -44,6 +48,10 @@ public final class ParameterRules {
             throw new ValidationException("Can not use both expression and non-expression parameters in the same request:"
                     + " Non-expression parameters: {" + String.join(", ", legacy) + "} Expression parameters: {"
                     + String.join(", ", expressions) + "}");
+        }
+        if (legacy.contains("ConditionalOperator") && legacy.stream().noneMatch(CONDITIONS::contains)) {
+            throw new ValidationException("ConditionalOperator can only be used when Expected or KeyConditions or"
+                    + " QueryFilter or ScanFilter is present");
         }
         if (expressionAttributeNames != null && expressions.isEmpty()) {
             throw new ValidationException("ExpressionAttributeNames can only be specified when using expressions");

@@ -65,11 +65,7 @@ public final class ItemOperations {
         long size = checkSize(item, "Item size has exceeded the maximum allowed size");
         Condition condition = condition(request.conditionExpression(), request.expected(), request.conditionalOperator(),
                 request.expressionAttributeNames(), request.expressionAttributeValues());
-        boolean returnOldOnFailure = returnOldOnFailure(request.returnValuesOnConditionCheckFailure());
-        ItemStore.Change change = items.write(table, key, old -> {
-            check(condition, old, returnOldOnFailure);
-            return item;
-        });
+        ItemStore.Change change = replaceIf(table, key, condition, request.returnValuesOnConditionCheckFailure(), item);
         long old = change.oldItem() == null ? 0 : ItemSize.of(change.oldItem());
         return new PutItemOutput(returnValues == ReturnValues.ALL_OLD ? change.oldItem() : null,
                 ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(Math.max(size, old))),
@@ -112,11 +108,7 @@ public final class ItemOperations {
         ItemKey key = ItemKey.ofKey(table, request.key());
         Condition condition = condition(request.conditionExpression(), request.expected(), request.conditionalOperator(),
                 request.expressionAttributeNames(), request.expressionAttributeValues());
-        boolean returnOldOnFailure = returnOldOnFailure(request.returnValuesOnConditionCheckFailure());
-        ItemStore.Change change = items.write(table, key, old -> {
-            check(condition, old, returnOldOnFailure);
-            return null;
-        });
+        ItemStore.Change change = replaceIf(table, key, condition, request.returnValuesOnConditionCheckFailure(), null);
         long old = change.oldItem() == null ? 0 : ItemSize.of(change.oldItem());
         return new DeleteItemOutput(returnValues == ReturnValues.ALL_OLD ? change.oldItem() : null,
                 ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(old)),
@@ -215,14 +207,20 @@ public final class ItemOperations {
     private Condition condition(String expression, Map<String, ExpectedAttributeValue> expected, String conditionalOperator,
                                 Map<String, String> names, Map<String, AttributeValue> values) {
         if (expected != null) return LegacyConditions.fromExpected(expected, conditionalOperator);
-        if (conditionalOperator != null) {
-            throw new ValidationException("ConditionalOperator can only be used when Expected or KeyConditions or"
-                    + " QueryFilter or ScanFilter is present");
-        }
         RequestExpressions expressions = RequestExpressions.of(parsed, names, values);
         Condition condition = expression == null ? null : expressions.condition(expression).condition();
         expressions.checkAllUsed();
         return condition;
+    }
+
+    /** PutItem's and DeleteItem's write: the item becomes {@code newItem} (null: deleted) if the condition holds. */
+    private ItemStore.Change replaceIf(TableDefinition table, ItemKey key, Condition condition,
+                                       String returnValuesOnConditionCheckFailure, Map<String, AttributeValue> newItem) {
+        boolean returnOldOnFailure = returnOldOnFailure(returnValuesOnConditionCheckFailure);
+        return items.write(table, key, old -> {
+            check(condition, old, returnOldOnFailure);
+            return newItem;
+        });
     }
 
     private static void check(Condition condition, Map<String, AttributeValue> old, boolean returnOldOnFailure) {

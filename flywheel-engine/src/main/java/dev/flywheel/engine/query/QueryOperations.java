@@ -7,7 +7,6 @@ import dev.flywheel.engine.expressions.ParameterRules;
 import dev.flywheel.engine.expressions.ParsedExpressions;
 import dev.flywheel.engine.expressions.RequestExpressions;
 import dev.flywheel.engine.item.ItemCodec;
-import dev.flywheel.engine.item.ItemSize;
 import dev.flywheel.expression.Condition;
 import dev.flywheel.expression.ConditionEvaluator;
 import dev.flywheel.expression.ConditionExpression;
@@ -199,10 +198,6 @@ public final class QueryOperations {
                                     String conditionalOperator) {
         if (expression != null) return expression.condition();
         if (legacy != null) return LegacyConditions.fromConditions(legacy, conditionalOperator);
-        if (conditionalOperator != null) {
-            throw new ValidationException("ConditionalOperator can only be used when Expected or KeyConditions or"
-                    + " QueryFilter or ScanFilter is present");
-        }
         return null;
     }
 
