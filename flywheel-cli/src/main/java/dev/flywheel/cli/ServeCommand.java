@@ -4,6 +4,9 @@ import dev.flywheel.engine.EngineConfig;
 import dev.flywheel.engine.FlywheelEngine;
 import dev.flywheel.server.FlywheelServer;
 import dev.flywheel.server.ServerConfig;
+import dev.flywheel.server.TlsCertificate;
+import dev.flywheel.server.access.AccessControl;
+import dev.flywheel.server.access.AccessPolicies;
 import dev.flywheel.storage.Storage;
 import dev.flywheel.storage.rocksdb.RocksDbConfig;
 import dev.flywheel.storage.rocksdb.RocksDbStorage;
@@ -11,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -47,10 +49,27 @@ final class ServeCommand implements Callable<Integer> {
                     + " power loss. Without it, acknowledged writes survive a crash of the process (kill -9).")
     boolean syncWrites;
 
-    @Option(names = "--credentials-file",
-            description = "File of ACCESS_KEY_ID:SECRET_ACCESS_KEY lines; signatures are then verified. Also: "
+    @Option(names = "--credentials",
+            description = "AWS shared-credentials file (profiles with aws_access_key_id and aws_secret_access_key);"
+                    + " signatures are then verified, and each profile is a principal. Also: "
                     + Credentials.ENVIRONMENT_VARIABLE + "=ID:SECRET,...")
     Path credentialsFile;
+
+    @Option(names = "--policy",
+            description = "JSON file attaching IAM policy documents to principals (by profile or access key id);"
+                    + " calls they do not allow are denied. Needs --credentials.")
+    Path policyFile;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain: serve HTTPS (with --tls-key).")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed",
+            description = "Serve HTTPS with a self-signed certificate for localhost, kept in the data directory"
+                    + " (tls/" + SelfSignedCertificate.CERTIFICATE_FILE + ") for clients to trust.")
+    boolean tlsSelfSigned;
 
     @Option(names = "--allow-unauthenticated",
             description = "Accept any signature even when listening on a non-loopback address.")
@@ -64,28 +83,46 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region named in ARNs. Default: ${DEFAULT-VALUE}.")
     String region;
 
+    // The account named in ARNs; one server is one account.
+    private static final String ACCOUNT_ID = "000000000000";
+
     @Override
     public Integer call() throws Exception {
-        Map<String, String> credentials = Credentials.load(credentialsFile, System.getenv(Credentials.ENVIRONMENT_VARIABLE));
+        Credentials credentials = Credentials.load(credentialsFile, System.getenv(Credentials.ENVIRONMENT_VARIABLE));
         InetAddress address = InetAddress.getByName(bind);
         if (!address.isLoopbackAddress() && credentials.isEmpty() && !allowUnauthenticated) {
             System.err.println("flywheel: refusing to listen on " + bind + " without credentials: anyone could reach"
-                    + " the data. Configure --credentials-file (or " + Credentials.ENVIRONMENT_VARIABLE
+                    + " the data. Configure --credentials (or " + Credentials.ENVIRONMENT_VARIABLE
                     + "), or pass --allow-unauthenticated.");
             return 2;
         }
+        if (policyFile != null && credentials.isEmpty()) {
+            System.err.println("flywheel: --policy needs --credentials: policies are attached to verified principals.");
+            return 2;
+        }
+        if ((tlsCertificate == null) != (tlsKey == null) || (tlsSelfSigned && tlsCertificate != null)) {
+            System.err.println("flywheel: give --tls-cert with --tls-key, or --tls-self-signed alone.");
+            return 2;
+        }
+        warnIfLoose(credentialsFile);
+        warnIfLoose(tlsKey);
+        AccessPolicies policies = policyFile == null ? null : AccessPolicies.load(policyFile);
         Path absoluteDataDir = inMemory ? null : dataDir.toAbsolutePath().normalize();
+        TlsCertificate tls = tlsCertificate != null ? new TlsCertificate(tlsCertificate, tlsKey)
+                : tlsSelfSigned ? SelfSignedCertificate.in(selfSignedDirectory(absoluteDataDir), address) : null;
         Storage storage = RocksDbStorage.open(new RocksDbConfig(absoluteDataDir, inMemory, syncWrites));
         FlywheelEngine engine = null;
         FlywheelServer server;
         InetSocketAddress bound;
         try {
             ServerConfig serverConfig = ServerConfig.defaults()
-                    .withBindAddress(address).withPort(port).withCredentials(credentials)
-                    .withAllowUnauthenticated(allowUnauthenticated).withRegion(region);
-            EngineConfig engineConfig = new EngineConfig(region, "000000000000", bind + ":" + port, Clock.systemUTC());
+                    .withBindAddress(address).withPort(port).withCredentials(credentials.secretsByAccessKeyId())
+                    .withAllowUnauthenticated(allowUnauthenticated).withRegion(region).withTls(tls);
+            EngineConfig engineConfig = new EngineConfig(region, ACCOUNT_ID, bind + ":" + port, Clock.systemUTC());
             engine = new FlywheelEngine(storage, noIndexMaintenance ? engineConfig.withoutIndexMaintenance() : engineConfig);
-            server = new FlywheelServer(serverConfig, engine);
+            AccessControl accessControl = policies == null ? null
+                    : new AccessControl(credentials.principals(), policies, region, ACCOUNT_ID, engine::partitionKeyName);
+            server = new FlywheelServer(serverConfig, engine, accessControl);
             bound = server.start();
         } catch (Exception e) {
             if (engine != null) engine.close();
@@ -109,12 +146,24 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }
         }, "flywheel-shutdown"));
-        log.info("Flywheel {} listening on http://{}:{} (data: {}, writes: {}, authentication: {})",
-                Version.current(), bound.getAddress().getHostAddress(), bound.getPort(),
+        if (tlsSelfSigned) log.info("Self-signed TLS certificate (trust it in clients): {}", tls.certificateChain());
+        log.info("Flywheel {} listening on {}://{}:{} (data: {}, writes: {}, authentication: {}{})",
+                Version.current(), tls == null ? "http" : "https", bound.getAddress().getHostAddress(), bound.getPort(),
                 inMemory ? "in memory" : absoluteDataDir,
                 inMemory ? "not persisted" : syncWrites ? "fsync on every commit" : "write-ahead log, survives a process crash",
-                credentials.isEmpty() ? "any signature accepted" : credentials.size() + " access key(s), signatures verified");
+                credentials.isEmpty() ? "any signature accepted" : credentials.keys().size() + " access key(s), signatures verified",
+                policies == null ? "" : ", access policies enforced");
         stopped.await();
         return 0;
+    }
+
+    private static void warnIfLoose(Path secrets) throws java.io.IOException {
+        String warning = secrets == null ? null : OwnerOnlyFiles.looseness(secrets);
+        if (warning != null) log.warn(warning);
+    }
+
+    /** Beside the data, so clients trust one certificate across restarts; a temporary one in memory. */
+    private static Path selfSignedDirectory(Path dataDir) throws java.io.IOException {
+        return dataDir != null ? dataDir.resolve("tls") : java.nio.file.Files.createTempDirectory("flywheel-tls");
     }
 }

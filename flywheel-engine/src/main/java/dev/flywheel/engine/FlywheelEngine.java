@@ -37,10 +37,11 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
     private final BatchOperations batches;
     private final QueryOperations queries;
     private final IndexMaintenance indexMaintenance;
+    private final Catalog catalog;
 
     public FlywheelEngine(Storage storage, EngineConfig config) {
         this.config = config;
-        Catalog catalog = new Catalog(storage, new Arns(config.region(), config.accountId()));
+        this.catalog = new Catalog(storage, new Arns(config.region(), config.accountId()));
         this.tables = new TableOperations(catalog, storage, config.clock());
         this.indexMaintenance = new IndexMaintenance(catalog, storage);
         ItemStore itemStore = new ItemStore(storage, catalog, new GlobalIndexLog(indexMaintenance));
@@ -61,6 +62,19 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
      */
     public boolean awaitIndexes(Duration timeout) throws InterruptedException {
         return indexMaintenance.awaitCurrent(timeout);
+    }
+
+    /**
+     * The partition key attribute of a table (by name or ARN), or null when there is no such table: what
+     * access policies need to evaluate {@code dynamodb:LeadingKeys}, at the cost of a catalog lookup.
+     */
+    public String partitionKeyName(String tableNameOrArn) {
+        try {
+            var table = catalog.find(tableNameOrArn);
+            return table == null ? null : table.hashKey().name();
+        } catch (dev.flywheel.model.DynamoDbException invalidName) {
+            return null; // the operation itself reports it
+        }
     }
 
     /** Stops the background work; call before closing the storage. The engine must not be used after. */

@@ -35,7 +35,7 @@ class CommandLineIT {
         Run help = flywheel("serve", "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.output()).contains("--port", "--bind", "--data-dir", "--in-memory", "--sync-writes",
-                "--credentials-file", "--allow-unauthenticated");
+                "--credentials", "--policy", "--tls-cert", "--tls-key", "--tls-self-signed", "--allow-unauthenticated");
     }
 
     @Test
@@ -48,8 +48,9 @@ class CommandLineIT {
     @Test
     void credentialsFromAFileAreVerified(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("credentials");
-        Files.writeString(file, "# access keys\n" + Clients.ACCESS_KEY + ":" + Clients.SECRET_KEY + "\n");
-        try (ServerProcess server = ServerProcess.jar(dir.resolve("data"), "--credentials-file", file.toString())) {
+        Files.writeString(file, "# the AWS shared-credentials format\n[default]\naws_access_key_id = " + Clients.ACCESS_KEY
+                + "\naws_secret_access_key=" + Clients.SECRET_KEY + "\n");
+        try (ServerProcess server = ServerProcess.jar(dir.resolve("data"), "--credentials", file.toString())) {
             assertThat(server.output()).contains("1 access key(s), signatures verified");
             try (DynamoDbClient good = Clients.sync(server.endpoint())) {
                 assertThat(good.listTables().tableNames()).isEmpty();
@@ -65,9 +66,35 @@ class CommandLineIT {
     @Test
     void aMalformedCredentialsFileIsReported(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("credentials");
-        Files.writeString(file, "no-colon-here\n");
-        Run run = flywheel("serve", "--port", "0", "--in-memory", "--credentials-file", file.toString());
+        Files.writeString(file, "AKID:SECRET\n");
+        Run run = flywheel("serve", "--port", "0", "--in-memory", "--credentials", file.toString());
         assertThat(run.exit()).isNotZero();
-        assertThat(run.output()).contains(file + ":1: expected ACCESS_KEY_ID:SECRET_ACCESS_KEY");
+        assertThat(run.output()).contains(file + ":1: expected a [profile] header or key = value");
+        Files.writeString(file, "[half]\naws_access_key_id = AKID\n");
+        run = flywheel("serve", "--port", "0", "--in-memory", "--credentials", file.toString());
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.output()).contains("profile [half] needs aws_access_key_id and aws_secret_access_key");
+    }
+
+    @Test
+    void aPolicyNeedsCredentialsAndMustNameKnownPrincipals(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, "{\"someone\": {\"Version\": \"2012-10-17\", \"Statement\": []}}");
+        Run withoutCredentials = flywheel("serve", "--port", "0", "--in-memory", "--policy", policy.toString());
+        assertThat(withoutCredentials.exit()).isEqualTo(2);
+        assertThat(withoutCredentials.output()).contains("--policy needs --credentials");
+        Path credentials = dir.resolve("credentials");
+        Files.writeString(credentials, "[admin]\naws_access_key_id = AKIDADMIN\naws_secret_access_key = s\n");
+        Run unknownName = flywheel("serve", "--port", "0", "--in-memory", "--credentials", credentials.toString(),
+                "--policy", policy.toString());
+        assertThat(unknownName.exit()).isNotZero();
+        assertThat(unknownName.output()).contains("a policy is attached to 'someone', which is neither a profile nor an"
+                + " access key id of the credentials");
+        Files.writeString(policy, "{\"admin\": {\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Allow\","
+                + " \"Action\": \"dynamodb:*\", \"Resource\": \"*\", \"Condition\": {\"NumericLessThan\": {\"x\": \"1\"}}}}}");
+        Run unsupported = flywheel("serve", "--port", "0", "--in-memory", "--credentials", credentials.toString(),
+                "--policy", policy.toString());
+        assertThat(unsupported.exit()).isNotZero();
+        assertThat(unsupported.output()).contains(policy + ": admin: unsupported condition operator NumericLessThan");
     }
 }

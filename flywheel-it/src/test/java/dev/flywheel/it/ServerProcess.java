@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * in its startup line. Its output is kept for assertions and for failure messages.
  */
 final class ServerProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.]+:[0-9]+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on (https?://[0-9.]+:[0-9]+)");
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
     private final Process process;

@@ -48,8 +48,8 @@ final class DynamoDbEndpoint {
         responseType = responseType == null ? Answer.AMZ_JSON_1_0 : responseType;
         try {
             Target target = Target.parse(request.header("X-Amz-Target"));
-            authenticator.authenticate(request);
-            return new Answer(200, responseType, invoker.invoke(target, request.body(), 0, request.body().length));
+            String caller = authenticator.authenticate(request);
+            return new Answer(200, responseType, invoker.invoke(target, caller, request.body(), 0, request.body().length));
         } catch (DynamoDbException e) {
             return error(e, responseType);
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.flywheel.server;
 
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.protocol.auth.RequestAuthenticator;
+import dev.flywheel.server.access.AccessControl;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -12,6 +13,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -22,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a {@link DynamoDbApi} over HTTP/1.1 the way DynamoDB's endpoint does: AWS JSON 1.0 bodies,
+ * Serves a {@link DynamoDbApi} over HTTP/1.1 (or HTTPS, given a {@link TlsCertificate}) the way DynamoDB's endpoint does: AWS JSON 1.0 bodies,
  * SigV4 signatures, keep-alive and pipelining.
  *
  * <p><b>Threads.</b> Netty's NIO event loops decode and encode HTTP; every API call runs on a virtual
@@ -43,6 +45,7 @@ public final class FlywheelServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final DynamoDbEndpoint endpoint;
+    private final SslContext tls;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private ExecutorService executor;
     private EventLoopGroup eventLoops;
@@ -51,7 +54,15 @@ public final class FlywheelServer implements AutoCloseable {
 
     /** A server for {@code api}; nothing listens until {@link #start()}. */
     public FlywheelServer(ServerConfig config, DynamoDbApi api) {
-        this(config, new JsonProtocolInvoker(api), Clock.systemUTC());
+        this(config, api, null);
+    }
+
+    /**
+     * A server for {@code api} whose callers are held to {@code accessControl}'s policies (null: every
+     * caller may do everything).
+     */
+    public FlywheelServer(ServerConfig config, DynamoDbApi api, AccessControl accessControl) {
+        this(config, new JsonProtocolInvoker(api, accessControl), Clock.systemUTC());
     }
 
     FlywheelServer(ServerConfig config, RequestInvoker invoker, Clock clock) {
@@ -59,6 +70,8 @@ public final class FlywheelServer implements AutoCloseable {
         // DynamoDB and DynamoDB Streams both sign requests for the service "dynamodb".
         RequestAuthenticator authenticator = RequestAuthenticator.create(config.credentials(), "dynamodb", clock);
         this.endpoint = new DynamoDbEndpoint(invoker, authenticator, config.region());
+        // Read now, so that a bad certificate is reported before anything listens.
+        this.tls = config.tls() == null ? null : config.tls().serverContext();
     }
 
     /**
@@ -80,7 +93,7 @@ public final class FlywheelServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ServerPipeline(endpoint, executor, config.maxRequestBytes(), connections))
+                .childHandler(new ServerPipeline(endpoint, executor, config.maxRequestBytes(), connections, tls))
                 .bind(config.bindAddress(), config.port())
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {

@@ -4,20 +4,27 @@ import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.DynamoDbException;
 import dev.flywheel.model.DynamoDbException.UnknownOperationException;
 import dev.flywheel.protocol.DynamoDbJsonProtocol;
+import dev.flywheel.server.access.AccessControl;
 
-/** Production's {@link RequestInvoker}: DynamoDB's JSON protocol over a {@link DynamoDbApi}. Thread-safe. */
+/**
+ * Production's {@link RequestInvoker}: DynamoDB's JSON protocol over a {@link DynamoDbApi}, each call
+ * checked against the caller's access policies when the server has any. Thread-safe.
+ */
 final class JsonProtocolInvoker implements RequestInvoker {
     private final DynamoDbJsonProtocol protocol = new DynamoDbJsonProtocol();
     private final DynamoDbApi api;
+    private final AccessControl accessControl;
 
-    JsonProtocolInvoker(DynamoDbApi api) {
+    /** {@code accessControl} null: every caller may do everything. */
+    JsonProtocolInvoker(DynamoDbApi api, AccessControl accessControl) {
         this.api = api;
+        this.accessControl = accessControl;
     }
 
     @Override
-    public byte[] invoke(Target target, byte[] body, int offset, int length) {
+    public byte[] invoke(Target target, String caller, byte[] body, int offset, int length) {
         return switch (target.service()) {
-            case DYNAMODB -> protocol.invoke(api, target.operation(), body, offset, length);
+            case DYNAMODB -> protocol.invoke(dynamoDbFor(caller), target.operation(), body, offset, length);
             // DynamoDB Streams is served here once it has an API and a codec of its own; until then
             // none of its operations exists.
             case DYNAMODB_STREAMS -> throw new UnknownOperationException(null);
@@ -27,5 +34,9 @@ final class JsonProtocolInvoker implements RequestInvoker {
     @Override
     public byte[] renderError(DynamoDbException error) {
         return protocol.renderError(error);
+    }
+
+    private DynamoDbApi dynamoDbFor(String caller) {
+        return accessControl == null ? api : accessControl.guard(DynamoDbApi.class, api, caller);
     }
 }

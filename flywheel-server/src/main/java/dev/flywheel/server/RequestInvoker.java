@@ -11,12 +11,13 @@ import dev.flywheel.model.DynamoDbException;
 interface RequestInvoker {
 
     /**
-     * Runs {@code target} with the JSON request in {@code body[offset, offset+length)}.
+     * Runs {@code target} with the JSON request in {@code body[offset, offset+length)}, on behalf of
+     * {@code caller} (the access key id that signed the request).
      *
      * @return the JSON response body of a successful call
      * @throws DynamoDbException the error to answer; any other exception is answered 500
      */
-    byte[] invoke(Target target, byte[] body, int offset, int length);
+    byte[] invoke(Target target, String caller, byte[] body, int offset, int length);
 
     /** The JSON body answering {@code error}. */
     byte[] renderError(DynamoDbException error);

@@ -20,6 +20,7 @@ import java.util.TreeSet;
  * @param shutdownTimeout how long {@link FlywheelServer#close()} lets in-flight requests finish
  * @param allowUnauthenticated accept any signature even on a non-loopback address (an explicit,
  *     unsafe choice: anyone who reaches the address reaches the data)
+ * @param tls the certificate to serve HTTPS with; null serves plain HTTP
  */
 public record ServerConfig(
         InetAddress bindAddress,
@@ -28,7 +29,8 @@ public record ServerConfig(
         int maxRequestBytes,
         String region,
         Duration shutdownTimeout,
-        boolean allowUnauthenticated) {
+        boolean allowUnauthenticated,
+        TlsCertificate tls) {
 
     /** DynamoDB's limit on a request: 16 MiB (BatchWriteItem's documented total request size). */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -53,39 +55,44 @@ public record ServerConfig(
         }
     }
 
-    /** Loopback, port 8000, any credentials, 16 MiB bodies, us-east-1, 30 seconds to shut down. */
+    /** Loopback, port 8000, plain HTTP, any credentials, 16 MiB bodies, us-east-1, 30 seconds to shut down. */
     public static ServerConfig defaults() {
         return new ServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, Map.of(), DEFAULT_MAX_REQUEST_BYTES,
-                "us-east-1", Duration.ofSeconds(30), false);
+                "us-east-1", Duration.ofSeconds(30), false, null);
     }
 
     public ServerConfig withBindAddress(InetAddress newBindAddress) {
         return new ServerConfig(newBindAddress, port, credentials, maxRequestBytes, region, shutdownTimeout,
-                allowUnauthenticated);
+                allowUnauthenticated, tls);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(bindAddress, newPort, credentials, maxRequestBytes, region, shutdownTimeout,
-                allowUnauthenticated);
+                allowUnauthenticated, tls);
     }
 
     public ServerConfig withCredentials(Map<String, String> newCredentials) {
         return new ServerConfig(bindAddress, port, newCredentials, maxRequestBytes, region, shutdownTimeout,
-                allowUnauthenticated);
+                allowUnauthenticated, tls);
     }
 
     public ServerConfig withMaxRequestBytes(int newMaxRequestBytes) {
         return new ServerConfig(bindAddress, port, credentials, newMaxRequestBytes, region, shutdownTimeout,
-                allowUnauthenticated);
+                allowUnauthenticated, tls);
     }
 
     public ServerConfig withRegion(String newRegion) {
         return new ServerConfig(bindAddress, port, credentials, maxRequestBytes, newRegion, shutdownTimeout,
-                allowUnauthenticated);
+                allowUnauthenticated, tls);
     }
 
     public ServerConfig withAllowUnauthenticated(boolean allow) {
-        return new ServerConfig(bindAddress, port, credentials, maxRequestBytes, region, shutdownTimeout, allow);
+        return new ServerConfig(bindAddress, port, credentials, maxRequestBytes, region, shutdownTimeout, allow, tls);
+    }
+
+    public ServerConfig withTls(TlsCertificate newTls) {
+        return new ServerConfig(bindAddress, port, credentials, maxRequestBytes, region, shutdownTimeout,
+                allowUnauthenticated, newTls);
     }
 
     /** Names the access key ids but never the secrets: configurations end up in logs. */
@@ -94,6 +101,6 @@ public record ServerConfig(
         return "ServerConfig[bindAddress=" + bindAddress.getHostAddress() + ", port=" + port
                 + ", accessKeyIds=" + new TreeSet<>(credentials.keySet()) + ", maxRequestBytes=" + maxRequestBytes
                 + ", region=" + region + ", shutdownTimeout=" + shutdownTimeout
-                + ", allowUnauthenticated=" + allowUnauthenticated + "]";
+                + ", allowUnauthenticated=" + allowUnauthenticated + ", tls=" + tls + "]";
     }
 }

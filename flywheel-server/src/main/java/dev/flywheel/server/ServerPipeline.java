@@ -5,12 +5,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
 import java.util.concurrent.Executor;
 
 /**
  * The handlers of one connection, nearest the socket first:
  *
  * <ol>
+ *   <li>TLS, when the server has a certificate ({@link TlsCertificate});
  *   <li>{@link FlushConsolidationHandler}: responses are written from tasks posted to the event loop,
  *       so several pipelined responses that become ready together go out in one flush (and flushes
  *       during a read wait for channelReadComplete);
@@ -24,9 +26,13 @@ final class ServerPipeline extends ChannelInitializer<Channel> {
     private final Executor executor;
     private final int maxRequestBytes;
     private final ChannelGroup connections;
+    private final SslContext tls;
 
-    ServerPipeline(DynamoDbEndpoint endpoint, Executor executor, int maxRequestBytes, ChannelGroup connections) {
+    /** {@code tls} null: plain HTTP. */
+    ServerPipeline(DynamoDbEndpoint endpoint, Executor executor, int maxRequestBytes, ChannelGroup connections,
+            SslContext tls) {
         this.endpoint = endpoint;
+        this.tls = tls;
         this.executor = executor;
         this.maxRequestBytes = maxRequestBytes;
         this.connections = connections;
@@ -35,6 +41,9 @@ final class ServerPipeline extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel channel) {
         connections.add(channel);
+        if (tls != null) {
+            channel.pipeline().addLast(tls.newHandler(channel.alloc()));
+        }
         channel.pipeline().addLast(
                 new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                 new HttpServerCodec(),

@@ -31,7 +31,7 @@ final class EmbeddedConnection implements AutoCloseable {
         encoder.config().setAllocator(allocator);
         decoder.config().setAllocator(allocator);
         server.pipeline().addLast(new ServerPipeline(
-                endpoint, executor, maxRequestBytes, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
+                endpoint, executor, maxRequestBytes, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), null));
     }
 
     /** Sends the requests back to back in one read, as a pipelining client does. */

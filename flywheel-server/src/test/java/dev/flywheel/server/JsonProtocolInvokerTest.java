@@ -28,13 +28,13 @@ class JsonProtocolInvokerTest {
     }
 
     private final OneTableApi api = new OneTableApi();
-    private final JsonProtocolInvoker invoker = new JsonProtocolInvoker(api);
+    private final JsonProtocolInvoker invoker = new JsonProtocolInvoker(api, null);
 
     @Test
     void streamsOperationsDoNotExistYet() {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> invoker.invoke(new Target(Target.Service.DYNAMODB_STREAMS, "ListStreams"), body, 0, 2))
+        assertThatThrownBy(() -> invoker.invoke(new Target(Target.Service.DYNAMODB_STREAMS, "ListStreams"), "AKID", body, 0, 2))
                 .isInstanceOf(UnknownOperationException.class);
         assertThat(api.calls).hasValue(0);
     }
@@ -50,7 +50,7 @@ class JsonProtocolInvokerTest {
     void aDynamoDbTargetReachesTheApiThroughTheCodec() {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
 
-        byte[] response = invoker.invoke(new Target(Target.Service.DYNAMODB, "ListTables"), body, 0, body.length);
+        byte[] response = invoker.invoke(new Target(Target.Service.DYNAMODB, "ListTables"), "AKID", body, 0, body.length);
 
         assertThat(new String(response, StandardCharsets.UTF_8)).isEqualTo("{\"TableNames\":[\"a\"]}");
         assertThat(api.calls).hasValue(1);

@@ -27,7 +27,7 @@ class TestInvoker implements RequestInvoker {
     }
 
     @Override
-    public byte[] invoke(Target target, byte[] body, int offset, int length) {
+    public byte[] invoke(Target target, String caller, byte[] body, int offset, int length) {
         targets.add(target);
         bodies.add(new String(body, offset, length, StandardCharsets.UTF_8));
         return script.apply(target).getBytes(StandardCharsets.UTF_8);

@@ -12,7 +12,7 @@ import java.util.Map;
 public interface RequestAuthenticator {
 
     /**
-     * Returns normally when the request may proceed.
+     * Returns the access key id that signed the request, when the request may proceed.
      *
      * @throws DynamoDbException.MissingAuthenticationTokenException no {@code AWS4-} Authorization header
      * @throws DynamoDbException.IncompleteSignatureException a header that is not a well-formed SigV4 header
@@ -20,7 +20,7 @@ public interface RequestAuthenticator {
      * @throws DynamoDbException.InvalidSignatureException a signature that does not verify, is out of its
      *     five-minute window, or is scoped to another service or day
      */
-    void authenticate(SignedRequest request);
+    String authenticate(SignedRequest request);
 
     /**
      * An authenticator for requests signed for {@code service} (DynamoDB and DynamoDB Streams both sign
@@ -32,8 +32,8 @@ public interface RequestAuthenticator {
      */
     static RequestAuthenticator create(Map<String, String> secretKeysByAccessKeyId, String service, Clock clock) {
         if (secretKeysByAccessKeyId.isEmpty()) {
-            // Parsing alone: it throws for a missing or malformed header, and the result is not needed.
-            return AuthorizationHeader::parse;
+            // Parsing alone: it throws for a missing or malformed header.
+            return request -> AuthorizationHeader.parse(request).credential().accessKeyId();
         }
         return new SignatureVerifier(secretKeysByAccessKeyId, service, clock);
     }

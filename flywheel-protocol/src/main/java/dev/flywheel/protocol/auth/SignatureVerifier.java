@@ -37,7 +37,7 @@ final class SignatureVerifier implements RequestAuthenticator {
     }
 
     @Override
-    public void authenticate(SignedRequest request) {
+    public String authenticate(SignedRequest request) {
         AuthorizationHeader authorization = AuthorizationHeader.parse(request);
         checkRequestTime(authorization);
         checkHostIsSigned(authorization);
@@ -52,6 +52,7 @@ final class SignatureVerifier implements RequestAuthenticator {
                     + " you provided. Check your AWS Secret Access Key and signing method. Consult the service"
                     + " documentation for details.");
         }
+        return authorization.credential().accessKeyId();
     }
 
     private void checkRequestTime(AuthorizationHeader authorization) {
