@@ -2,6 +2,8 @@ package dev.flywheel.bench;
 
 import dev.flywheel.engine.EngineConfig;
 import dev.flywheel.engine.FlywheelEngine;
+import dev.flywheel.engine.encryption.Encryption;
+import dev.flywheel.engine.encryption.MasterKey;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.shapes.AttributeDefinition;
 import dev.flywheel.model.shapes.CreateTableInput;
@@ -36,7 +38,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * GetItem, PutItem and UpdateItem through {@link FlywheelEngine}, typed requests in and out (no JSON,
  * no HTTP): the engine's share of a request, storage included. The table (hash key {@code pk} S)
- * holds {@code rows} items of ~300 bytes, the {@code capacity.sh} item; keys are Zipf-distributed.
+ * holds {@code rows} items of ~300 bytes, the {@code capacity.sh} item; keys are Zipf-distributed;
+ * {@code encrypted} compares the engine with and without encryption at rest.
  *
  * <ul>
  *   <li>{@code getItem}: an eventually consistent GetItem of a present item.
@@ -61,6 +64,10 @@ public class ItemBenchmark {
     @Param("100000")
     int rows;
 
+    /** Whether the engine writes through encryption at rest, as the server always does: its cost. */
+    @Param({"true", "false"})
+    boolean encrypted;
+
     private Path dataDir;
     private RocksDbStorage store;
     private FlywheelEngine engine;
@@ -74,7 +81,10 @@ public class ItemBenchmark {
         boolean inMemory = storage.equals("memory");
         dataDir = inMemory ? null : Files.createTempDirectory("flywheel-bench-items");
         store = RocksDbStorage.open(new RocksDbConfig(dataDir, inMemory, false));
-        engine = new FlywheelEngine(store, EngineConfig.defaults());
+        engine = encrypted
+                ? new FlywheelEngine(Encryption.open(store, MasterKey.of(MasterKey.generate()), "us-east-1", "000000000000"),
+                        EngineConfig.defaults())
+                : new FlywheelEngine(store, EngineConfig.defaults());
         engine.createTable(CreateTableInput.builder()
                 .tableName("bench")
                 .attributeDefinitions(List.of(new AttributeDefinition("pk", "S")))

@@ -2,6 +2,8 @@ package dev.flywheel.cli;
 
 import dev.flywheel.engine.EngineConfig;
 import dev.flywheel.engine.FlywheelEngine;
+import dev.flywheel.engine.encryption.Encryption;
+import dev.flywheel.engine.encryption.Keyring;
 import dev.flywheel.server.FlywheelServer;
 import dev.flywheel.server.ServerConfig;
 import dev.flywheel.server.TlsCertificate;
@@ -71,6 +73,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " (tls/" + SelfSignedCertificate.CERTIFICATE_FILE + ") for clients to trust.")
     boolean tlsSelfSigned;
 
+    @Option(names = "--master-key-file",
+            description = "File holding the master key that seals the keys of the encrypted data (base64; created,"
+                    + " mode 0600, for new data). Also: " + MasterKeySource.ENVIRONMENT_VARIABLE + ". Default:"
+                    + " <data-dir>/" + MasterKeySource.DEFAULT_FILE + ".")
+    Path masterKeyFile;
+
     @Option(names = "--allow-unauthenticated",
             description = "Accept any signature even when listening on a non-loopback address.")
     boolean allowUnauthenticated;
@@ -84,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
     String region;
 
     // The account named in ARNs; one server is one account.
-    private static final String ACCOUNT_ID = "000000000000";
+    static final String ACCOUNT_ID = "000000000000";
 
     @Override
     public Integer call() throws Exception {
@@ -111,6 +119,18 @@ final class ServeCommand implements Callable<Integer> {
         TlsCertificate tls = tlsCertificate != null ? new TlsCertificate(tlsCertificate, tlsKey)
                 : tlsSelfSigned ? SelfSignedCertificate.in(selfSignedDirectory(absoluteDataDir), address) : null;
         Storage storage = RocksDbStorage.open(new RocksDbConfig(absoluteDataDir, inMemory, syncWrites));
+        Encryption encryption;
+        try {
+            encryption = Encryption.open(storage,
+                    MasterKeySource.resolve(masterKeyFile, absoluteDataDir, Keyring.exists(storage)), region, ACCOUNT_ID);
+        } catch (MasterKeySource.MissingMasterKeyException | Keyring.WrongMasterKeyException e) {
+            storage.close();
+            System.err.println("flywheel: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException | java.io.IOException e) {
+            storage.close();
+            throw e;
+        }
         FlywheelEngine engine = null;
         FlywheelServer server;
         InetSocketAddress bound;
@@ -119,7 +139,7 @@ final class ServeCommand implements Callable<Integer> {
                     .withBindAddress(address).withPort(port).withCredentials(credentials.secretsByAccessKeyId())
                     .withAllowUnauthenticated(allowUnauthenticated).withRegion(region).withTls(tls);
             EngineConfig engineConfig = new EngineConfig(region, ACCOUNT_ID, bind + ":" + port, Clock.systemUTC());
-            engine = new FlywheelEngine(storage, noIndexMaintenance ? engineConfig.withoutIndexMaintenance() : engineConfig);
+            engine = new FlywheelEngine(encryption, noIndexMaintenance ? engineConfig.withoutIndexMaintenance() : engineConfig);
             AccessControl accessControl = policies == null ? null
                     : new AccessControl(credentials.principals(), policies, region, ACCOUNT_ID, engine::partitionKeyName);
             server = new FlywheelServer(serverConfig, engine, accessControl);

@@ -1,5 +1,6 @@
 package dev.flywheel.engine;
 
+import dev.flywheel.engine.encryption.Encryption;
 import dev.flywheel.engine.expressions.ParsedExpressions;
 import dev.flywheel.engine.index.GlobalIndexLog;
 import dev.flywheel.engine.index.IndexMaintenance;
@@ -39,10 +40,21 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
     private final IndexMaintenance indexMaintenance;
     private final Catalog catalog;
 
+    /** An engine over {@code storage} as it is: nothing encrypted, SSESpecification refused (for tests and tools). */
     public FlywheelEngine(Storage storage, EngineConfig config) {
+        this(storage, null, config);
+    }
+
+    /** An engine whose data is encrypted at rest by {@code encryption} (what the server runs). */
+    public FlywheelEngine(Encryption encryption, EngineConfig config) {
+        this(encryption.storage(), encryption, config);
+    }
+
+    private FlywheelEngine(Storage storage, Encryption encryption, EngineConfig config) {
         this.config = config;
         this.catalog = new Catalog(storage, new Arns(config.region(), config.accountId()));
-        this.tables = new TableOperations(catalog, storage, config.clock());
+        if (encryption != null) encryption.tablesBy(catalog::tableOfStorageId);
+        this.tables = new TableOperations(catalog, storage, config.clock(), encryption);
         this.indexMaintenance = new IndexMaintenance(catalog, storage);
         ItemStore itemStore = new ItemStore(storage, catalog, new GlobalIndexLog(indexMaintenance));
         ParsedExpressions parsed = new ParsedExpressions();

@@ -51,6 +51,7 @@ class CliSmokeIT {
         env.put("AWS_SECRET_ACCESS_KEY", "smoke");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
         env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("AWS_MAX_ATTEMPTS", "1"); // an error shows at once, not after retries
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();

@@ -2,6 +2,8 @@ package dev.flywheel.it;
 
 import dev.flywheel.engine.EngineConfig;
 import dev.flywheel.engine.FlywheelEngine;
+import dev.flywheel.engine.encryption.Encryption;
+import dev.flywheel.engine.encryption.MasterKey;
 import dev.flywheel.server.FlywheelServer;
 import dev.flywheel.server.ServerConfig;
 import dev.flywheel.storage.Storage;
@@ -25,7 +27,9 @@ final class InProcessServer implements AutoCloseable {
 
     InProcessServer(Map<String, String> credentials) {
         storage = RocksDbStorage.open(new RocksDbConfig(null, true, false));
-        engine = new FlywheelEngine(storage,
+        // Encrypted at rest, as the server always runs.
+        Encryption encryption = Encryption.open(storage, MasterKey.of(MasterKey.generate()), "us-east-1", "000000000000");
+        engine = new FlywheelEngine(encryption,
                 new EngineConfig("us-east-1", "000000000000", "localhost", Clock.systemUTC()));
         server = new FlywheelServer(ServerConfig.defaults().withPort(0).withCredentials(credentials), engine);
         InetSocketAddress address = server.start();

@@ -65,6 +65,17 @@ public interface Storage extends AutoCloseable {
     /** Applies the write if all its preconditions hold; see {@link WriteOutcome}. */
     WriteOutcome write(PartitionWrite write);
 
+    /**
+     * The bytes that stand for {@code partitionKey} of table {@code tableId} where the engine stores a
+     * partition key outside a row's partition key (an index entry's sort key holds its item's table
+     * key). A backend stores keys as given and returns the key itself; a layer that hides partition
+     * keys (encryption at rest) returns what it stores instead, so that sort keys, which stay visible
+     * for ordering, never reveal a partition key. Deterministic: equal keys give equal bytes.
+     */
+    default byte[] partitionKeyInSortKey(long tableId, byte[] partitionKey) {
+        return partitionKey;
+    }
+
     /** Removes every row of the table; the rows may disappear in the background. */
     void dropTable(long tableId);
 

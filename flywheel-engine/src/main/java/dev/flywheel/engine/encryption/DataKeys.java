@@ -70,6 +70,15 @@ public final class DataKeys {
         return key;
     }
 
+    /** Creates {@code name}'s data key now, wrapped by {@code managedKeyId}; it must have none yet. */
+    synchronized void assign(String name, String managedKeyId) {
+        if (read(name) != null) throw new IllegalStateException("the data key " + name + " exists already");
+        byte[] material = new byte[DataKey.MATERIAL_BYTES];
+        random.nextBytes(material);
+        write(name, new Wrapped(managedKeyId, wrap(usable(managedKeyId), name, material)));
+        unwrapped.put(name, new DataKey(material));
+    }
+
     /** The managed key wrapping {@code name}'s data key, or null if it has none yet. */
     synchronized String managedKeyOf(String name) {
         Wrapped wrapped = read(name);

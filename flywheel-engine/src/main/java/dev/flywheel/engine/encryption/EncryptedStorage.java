@@ -32,7 +32,9 @@ import java.util.Map;
  *       {@code SIV(len(pk) pk value; table id, hidden pk, sort key)}: the real partition key travels
  *       inside, so a Scan can return it.
  *   <li><b>Sort keys stay as they are</b>: the backend orders rows by their bytes, which Query's key
- *       conditions and ranges need. They are what remains visible on disk (see README).
+ *       conditions and ranges need. They are what remains visible on disk (see README); where an index
+ *       entry's sort key holds its item's partition key, the engine puts the hidden form there
+ *       ({@link #partitionKeyInSortKey}).
  *   <li><b>Derived records</b> (index changes, stream records) are sealed with their log's data key,
  *       <b>metadata</b> values (table definitions) with the catalog's; metadata keys stay visible.
  * </ul>
@@ -134,6 +136,12 @@ public final class EncryptedStorage implements Storage {
                     keys.get(DataKeys.log(record.log())).seal(record.payload(), utf8(record.log()))));
         }
         return backend.write(new PartitionWrite(write.tableId(), hidden, rows, derived));
+    }
+
+    /** A table's partition keys appear in index sort keys only as they are stored: hidden. */
+    @Override
+    public byte[] partitionKeyInSortKey(long tableId, byte[] partitionKey) {
+        return hide(keys.get(DataKeys.rows(tableId)), partitionKey);
     }
 
     @Override

@@ -43,8 +43,8 @@ final class IndexApplier {
 
     private void apply(TableDefinition table, GlobalIndex index, Map<String, AttributeValue> oldItem,
                        Map<String, AttributeValue> newItem, boolean restates) {
-        IndexEntry before = oldItem == null ? null : IndexEntry.of(table, index, oldItem);
-        IndexEntry after = newItem == null ? null : IndexEntry.of(table, index, newItem);
+        IndexEntry before = oldItem == null ? null : IndexEntry.of(storage, table, index, oldItem);
+        IndexEntry after = newItem == null ? null : IndexEntry.of(storage, table, index, newItem);
         boolean sameRow = before != null && after != null && before.sameRow(after);
         if (before != null && !sameRow) {
             storage.write(PartitionWrite.of(index.storageId(), before.partitionKey(),

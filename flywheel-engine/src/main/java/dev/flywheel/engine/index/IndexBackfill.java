@@ -107,7 +107,7 @@ final class IndexBackfill {
 
     /** Appends a record restating the item {@code row} holds, if it still holds it. */
     void restate(TableDefinition table, GlobalIndex index, Row row) {
-        if (IndexEntry.of(table, index, ItemCodec.decode(row.value())) == null) return;
+        if (IndexEntry.of(storage, table, index, ItemCodec.decode(row.value())) == null) return;
         // If the item changed since the scan read it, the condition fails and nothing is appended: the
         // change was logged by its own write, after this backfill began.
         storage.write(new PartitionWrite(table.id(), row.partitionKey(),

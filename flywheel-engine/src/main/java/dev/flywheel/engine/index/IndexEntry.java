@@ -4,10 +4,10 @@ import dev.flywheel.engine.item.IndexKeyChecks;
 import dev.flywheel.engine.item.ItemCodec;
 import dev.flywheel.engine.item.KeyEncoding;
 import dev.flywheel.engine.table.GlobalIndex;
-import dev.flywheel.engine.table.KeyAttribute;
 import dev.flywheel.engine.table.KeySchema;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
+import dev.flywheel.storage.Storage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,9 +20,10 @@ import java.util.Map;
  * <ul>
  *   <li>partition key: the index's partition key value, encoded by {@link KeyEncoding};
  *   <li>sort key: the {@link CompositeKey} of the index's sort key value (if it has one), the table's
- *       partition key value and the table's sort key value (if it has one), each encoded by
- *       {@link KeyEncoding}; the table's key makes entries with equal index keys distinct, and orders
- *       them as DynamoDB does;
+ *       partition key value (in the form storage gives it in sort keys,
+ *       {@link Storage#partitionKeyInSortKey}: hidden under encryption) and the table's sort key value
+ *       (if it has one), each encoded by {@link KeyEncoding}; the table's key makes entries with equal
+ *       index keys distinct (DynamoDB promises no order among them);
  *   <li>value: the projected item, encoded by {@link ItemCodec}.
  * </ul>
  *
@@ -35,7 +36,7 @@ public record IndexEntry(byte[] partitionKey, byte[] sortKey, Map<String, Attrib
      * attribute, or has one the index cannot hold (wrong type, empty, too large: possible for items
      * written before the index was created).
      */
-    public static IndexEntry of(TableDefinition table, GlobalIndex index, Map<String, AttributeValue> item) {
+    public static IndexEntry of(Storage storage, TableDefinition table, GlobalIndex index, Map<String, AttributeValue> item) {
         KeySchema key = index.keySchema();
         AttributeValue hash = item.get(key.hashKey().name());
         if (hash == null || !IndexKeyChecks.indexable(key.hashKey(), true, hash)) return null;
@@ -45,7 +46,8 @@ public record IndexEntry(byte[] partitionKey, byte[] sortKey, Map<String, Attrib
             if (range == null || !IndexKeyChecks.indexable(key.rangeKey(), false, range)) return null;
             sort.add(KeyEncoding.encode(range));
         }
-        for (KeyAttribute k : table.keyAttributes()) sort.add(KeyEncoding.encode(item.get(k.name())));
+        sort.add(storage.partitionKeyInSortKey(table.id(), KeyEncoding.encode(item.get(table.hashKey().name()))));
+        if (table.rangeKey() != null) sort.add(KeyEncoding.encode(item.get(table.rangeKey().name())));
         return new IndexEntry(KeyEncoding.encode(hash), CompositeKey.encode(sort), project(table, index, item));
     }
 

@@ -75,7 +75,7 @@ public final class QueryOperations {
                 expressions.projection(request.projectionExpression()), request.indexName() != null);
         expressions.checkAllUsed();
         TableDefinition table = catalog.require(request.tableName());
-        ReadTarget target = ReadTarget.of(table, request.indexName());
+        ReadTarget target = ReadTarget.of(storage, table, request.indexName());
         if (request.keyConditions() == null && keyCondition == null) {
             throw new ValidationException("Either the KeyConditions or KeyConditionExpression parameter must be specified"
                     + " in the request.");
@@ -139,7 +139,7 @@ public final class QueryOperations {
             }
         }
         TableDefinition table = catalog.require(request.tableName());
-        ReadTarget target = ReadTarget.of(table, request.indexName());
+        ReadTarget target = ReadTarget.of(storage, table, request.indexName());
         if (target instanceof ReadTarget.Index index) {
             index.checkConsistency(request.consistentRead());
             index.checkRead(selection, filter);

@@ -14,6 +14,7 @@ import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.storage.KeyRange;
 import dev.flywheel.storage.RowKey;
+import dev.flywheel.storage.Storage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -48,13 +49,13 @@ sealed interface ReadTarget {
     /** The key attributes a LastEvaluatedKey holds: the table's, or the index's then the table's. */
     List<KeyAttribute> keyAttributes();
 
-    static ReadTarget of(TableDefinition table, String indexName) {
+    static ReadTarget of(Storage storage, TableDefinition table, String indexName) {
         if (indexName == null) return new Table(table);
         GlobalIndex index = table.globalIndex(indexName);
         if (index == null || !index.isMaintained()) {
             throw new ValidationException("The table does not have the specified index: " + indexName);
         }
-        return new Index(table, index);
+        return new Index(storage, table, index);
     }
 
     /** A table's items. */
@@ -84,7 +85,7 @@ sealed interface ReadTarget {
      * A global secondary index's entries. Its start keys and LastEvaluatedKeys hold the index's keys and
      * the table's (DynamoDB's too), since only together do they identify an entry.
      */
-    record Index(TableDefinition table, GlobalIndex index) implements ReadTarget {
+    record Index(Storage storage, TableDefinition table, GlobalIndex index) implements ReadTarget {
         @Override public long storageId() { return index.storageId(); }
 
         @Override public KeySchema keySchema() { return index.keySchema(); }
@@ -116,7 +117,7 @@ sealed interface ReadTarget {
             List<byte[]> sort = new ArrayList<>(3);
             KeyAttribute range = index.keySchema().rangeKey();
             if (range != null) sort.add(KeyEncoding.encode(normalized(exclusiveStartKey.get(range.name()))));
-            sort.add(tableKey.partitionKey());
+            sort.add(storage.partitionKeyInSortKey(table.id(), tableKey.partitionKey()));
             if (table.rangeKey() != null) sort.add(tableKey.sortKey());
             AttributeValue hash = normalized(exclusiveStartKey.get(index.keySchema().hashKey().name()));
             return new RowKey(KeyEncoding.encode(hash), CompositeKey.encode(sort));

@@ -76,6 +76,17 @@ public final class Catalog {
         return table;
     }
 
+    /** The storage id of the table a storage id belongs to (its own, or an index's); the id itself if none. */
+    public long tableOfStorageId(long storageId) {
+        for (TableDefinition table : tables()) {
+            if (table.id() == storageId) return storageId;
+            for (GlobalIndex index : table.globalIndexes()) {
+                if (index.storageId() == storageId) return table.id();
+            }
+        }
+        return storageId;
+    }
+
     /** Table names in order, starting after {@code exclusiveStart} (null: from the first). */
     public List<String> names(String exclusiveStart, int limit) {
         Map<String, TableDefinition> tail = exclusiveStart == null ? tables : tables.tailMap(exclusiveStart, false);

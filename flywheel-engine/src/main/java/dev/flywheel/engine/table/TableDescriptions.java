@@ -1,5 +1,6 @@
 package dev.flywheel.engine.table;
 
+import dev.flywheel.engine.encryption.Encryption;
 import dev.flywheel.model.shapes.AttributeDefinition;
 import dev.flywheel.model.shapes.BillingModeSummary;
 import dev.flywheel.model.shapes.GlobalSecondaryIndexDescription;
@@ -18,10 +19,12 @@ import java.util.Map;
 final class TableDescriptions {
     private final Arns arns;
     private final Storage storage;
+    private final Encryption encryption;
 
-    TableDescriptions(Arns arns, Storage storage) {
+    TableDescriptions(Arns arns, Storage storage, Encryption encryption) {
         this.arns = arns;
         this.storage = storage;
+        this.encryption = encryption;
     }
 
     /**
@@ -42,11 +45,13 @@ final class TableDescriptions {
             indexes = new ArrayList<>(t.globalIndexes().size());
             for (GlobalIndex index : t.globalIndexes()) indexes.add(describe(t, index, status, withSize));
         }
+        if (encryption != null && !encryption.accessible(t.id())) status = "INACCESSIBLE_ENCRYPTION_CREDENTIALS";
         return TableDescription.builder()
                 .attributeDefinitions(attributes)
                 .tableName(t.name())
                 .keySchema(keySchema)
                 .tableStatus(status)
+                .sseDescription(encryption == null ? null : encryption.describe(t.id()))
                 .creationDateTime(t.creationDateTime())
                 .provisionedThroughput(new ProvisionedThroughputDescription(t.lastIncrease(), t.lastDecrease(),
                         t.decreasesToday(), t.readCapacityUnits(), t.writeCapacityUnits()))

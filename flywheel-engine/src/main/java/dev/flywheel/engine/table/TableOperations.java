@@ -1,6 +1,8 @@
 package dev.flywheel.engine.table;
 
 import dev.flywheel.engine.Unsupported;
+import dev.flywheel.engine.encryption.Encryption;
+import dev.flywheel.engine.encryption.ManagedKey;
 import dev.flywheel.model.DynamoDbException.ResourceInUseException;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.shapes.AttributeDefinition;
@@ -15,6 +17,7 @@ import dev.flywheel.model.shapes.KeySchemaElement;
 import dev.flywheel.model.shapes.ListTablesInput;
 import dev.flywheel.model.shapes.ListTablesOutput;
 import dev.flywheel.model.shapes.ProvisionedThroughput;
+import dev.flywheel.model.shapes.SSESpecification;
 import dev.flywheel.model.shapes.UpdateTableInput;
 import dev.flywheel.model.shapes.UpdateTableOutput;
 import dev.flywheel.storage.Storage;
@@ -39,11 +42,14 @@ public final class TableOperations {
     private final Catalog catalog;
     private final Clock clock;
     private final TableDescriptions descriptions;
+    private final Encryption encryption;
 
-    public TableOperations(Catalog catalog, Storage storage, Clock clock) {
+    /** {@code encryption} null: tables are stored in the clear, and SSESpecification is refused (engine tests). */
+    public TableOperations(Catalog catalog, Storage storage, Clock clock, Encryption encryption) {
         this.catalog = catalog;
         this.clock = clock;
-        this.descriptions = new TableDescriptions(catalog.arns(), storage);
+        this.encryption = encryption;
+        this.descriptions = new TableDescriptions(catalog.arns(), storage, encryption);
     }
 
     public CreateTableOutput createTable(CreateTableInput request) {
@@ -51,8 +57,6 @@ public final class TableOperations {
         Unsupported.whenPresent(request.localSecondaryIndexes(), "LocalSecondaryIndexes");
         Unsupported.whenTrue(request.streamSpecification() != null && Boolean.TRUE.equals(request.streamSpecification().streamEnabled()),
                 "StreamSpecification");
-        Unsupported.whenTrue(request.sseSpecification() != null && Boolean.TRUE.equals(request.sseSpecification().enabled()),
-                "SSESpecification");
         Unsupported.whenPresent(request.resourcePolicy(), "ResourcePolicy");
         Unsupported.whenPresent(request.warmThroughput(), "WarmThroughput");
         Unsupported.whenPresent(request.onDemandThroughput(), "OnDemandThroughput");
@@ -117,8 +121,12 @@ public final class TableOperations {
         if (catalog.find(request.tableName()) != null) {
             throw new ResourceInUseException("Table already exists: " + request.tableName());
         }
+        ManagedKey key = keyFor(request.sseSpecification());
         Instant now = clock.instant();
-        TableDefinition table = new TableDefinition(catalog.allocateId(), request.tableName(), UUID.randomUUID().toString(),
+        long id = catalog.allocateId();
+        // Before the table exists: no row can be written under another key first.
+        if (encryption != null) encryption.protect(id, key);
+        TableDefinition table = new TableDefinition(id, request.tableName(), UUID.randomUUID().toString(),
                 hash, range, definitions, billingMode, read, write, now,
                 billingMode.equals(TableDefinition.PAY_PER_REQUEST) ? now : null, null, null, 0,
                 Boolean.TRUE.equals(request.deletionProtectionEnabled()),
@@ -126,6 +134,13 @@ public final class TableOperations {
                 withStorage(indexes));
         catalog.create(table);
         return new CreateTableOutput(descriptions.describe(table, "CREATING", false));
+    }
+
+    /** The managed key an SSESpecification names (null without encryption, which refuses one that enables SSE). */
+    private ManagedKey keyFor(SSESpecification sse) {
+        if (encryption != null) return encryption.keyFor(sse);
+        Unsupported.whenTrue(sse != null && Boolean.TRUE.equals(sse.enabled()), "SSESpecification");
+        return null;
     }
 
     /** Each index with a storage id of its own, allocated once the request is known to be valid. */
@@ -158,7 +173,7 @@ public final class TableOperations {
 
     public UpdateTableOutput updateTable(UpdateTableInput request) {
         Unsupported.whenPresent(request.streamSpecification(), "StreamSpecification");
-        Unsupported.whenPresent(request.sseSpecification(), "SSESpecification");
+        if (encryption == null) Unsupported.whenPresent(request.sseSpecification(), "SSESpecification");
         Unsupported.whenPresent(request.replicaUpdates(), "ReplicaUpdates");
         Unsupported.whenPresent(request.multiRegionConsistency(), "MultiRegionConsistency");
         Unsupported.whenPresent(request.globalTableWitnessUpdates(), "GlobalTableWitnessUpdates");
@@ -167,10 +182,11 @@ public final class TableOperations {
         Unsupported.whenPresent(request.globalTableSettingsReplicationMode(), "GlobalTableSettingsReplicationMode");
         List<GlobalSecondaryIndexUpdate> indexUpdates = request.globalSecondaryIndexUpdates();
         if (request.billingMode() == null && request.provisionedThroughput() == null && request.tableClass() == null
-                && request.deletionProtectionEnabled() == null && indexUpdates == null) {
+                && request.deletionProtectionEnabled() == null && indexUpdates == null && request.sseSpecification() == null) {
             throw new ValidationException("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled,"
                     + " GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         }
+        ManagedKey newKey = request.sseSpecification() == null ? null : encryption.keyFor(request.sseSpecification());
         boolean changesTableCapacity = request.billingMode() != null || request.provisionedThroughput() != null;
         if (indexUpdates != null) GlobalIndexUpdates.validate(indexUpdates, changesTableCapacity);
         Instant now = clock.instant();
@@ -193,9 +209,21 @@ public final class TableOperations {
             if (request.deletionProtectionEnabled() != null) {
                 t = t.withDeletionProtection(request.deletionProtectionEnabled());
             }
+            if (newKey != null && !newKey.id().equals(encryption.keyOf(t.id()).id())) {
+                // Under the catalog's lock: a GSI created at the same time gets its data key under the new key.
+                encryption.switchKey(storageIds(t), newKey);
+                changesCapacity[0] = true;
+            }
             return t;
         });
         return new UpdateTableOutput(descriptions.describe(updated, changesCapacity[0] ? "UPDATING" : "ACTIVE", true));
+    }
+
+    private static List<Long> storageIds(TableDefinition t) {
+        List<Long> ids = new java.util.ArrayList<>();
+        ids.add(t.id());
+        for (GlobalIndex index : t.globalIndexes()) ids.add(index.storageId());
+        return ids;
     }
 
     private static TableDefinition updateBilling(TableDefinition t, String requestedMode, ProvisionedThroughput throughput,

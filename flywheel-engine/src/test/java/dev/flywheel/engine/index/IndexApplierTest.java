@@ -83,7 +83,7 @@ class IndexApplierTest {
 
         TreeSet<String> expected = new TreeSet<>();
         for (byte[] item : items.values()) {
-            IndexEntry entry = IndexEntry.of(TABLE, INDEX, ItemCodec.decode(item));
+            IndexEntry entry = IndexEntry.of(storage, TABLE, INDEX, ItemCodec.decode(item));
             if (entry != null) expected.add(row(entry.partitionKey(), entry.sortKey(), ItemCodec.encode(entry.item())));
         }
         assertThat(applied).isEqualTo(expected);
@@ -100,7 +100,7 @@ class IndexApplierTest {
             if (op.item() == null) continue;
             byte[] item = ItemCodec.encode(op.item());
             applier.apply(TABLE, IndexChange.decode(IndexChange.backfill(INDEX.storageId(), item).encode()));
-            IndexEntry entry = IndexEntry.of(TABLE, INDEX, op.item());
+            IndexEntry entry = IndexEntry.of(storage, TABLE, INDEX, op.item());
             if (entry != null) {
                 assertThat(storage.get(INDEX.storageId(), entry.partitionKey(), entry.sortKey()))
                         .isEqualTo(ItemCodec.encode(entry.item()));
