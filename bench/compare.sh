@@ -33,6 +33,10 @@ fi
 
 # DynamoDB Local must not be reachable from outside: re-run inside a private network namespace.
 if [[ " $targets " == *" ddbl-"* ]] && [ "$(ip -o link show | grep -vc ': lo:')" != 0 ]; then
+  # The namespace has no network: fetch first what the run needs from Maven Central, DynamoDB Local's jars
+  # and the YCSB harness (perf.sh builds it on first use, then fails to reach the closed port 9: expected).
+  "$tools/ddblocal.sh" fetch
+  if [ -n "$workloads" ]; then OUT=$(mktemp -d) "$tools/perf.sh" http://127.0.0.1:9 c 1 1 > /dev/null 2>&1 || true; fi
   exec unshare -n bash -c 'ip link set lo up && exec "$0" "$@"' "$0" "$@"
 fi
 

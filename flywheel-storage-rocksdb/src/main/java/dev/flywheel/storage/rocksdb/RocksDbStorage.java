@@ -57,14 +57,16 @@ public final class RocksDbStorage implements Storage {
 
     private final Database db;
     private final DerivedLogs logs;
+    private final Committer committer;
     private final PartitionLocks locks = new PartitionLocks();
     private final String where;
     private final StampedLock lifecycle = new StampedLock();
     private boolean closed; // guarded by lifecycle
 
-    private RocksDbStorage(Database db, DerivedLogs logs, String where) {
+    private RocksDbStorage(Database db, DerivedLogs logs, Committer committer, String where) {
         this.db = db;
         this.logs = logs;
+        this.committer = committer;
         this.where = where;
     }
 
@@ -85,7 +87,8 @@ public final class RocksDbStorage implements Storage {
             throw new StorageException("cannot create " + where + ": " + e, e);
         }
         try {
-            return new RocksDbStorage(db, DerivedLogs.recover(db), where);
+            return new RocksDbStorage(db, DerivedLogs.recover(db),
+                    Committer.forSyncWrites(config.syncWrites() && !config.inMemory()), where);
         } catch (RocksDBException e) {
             closeQuietly(db, e);
             throw RocksDbExceptions.translateOpen(where, e);
@@ -152,7 +155,7 @@ public final class RocksDbStorage implements Storage {
                     if (row.newValue() == null) batch.delete(db.rows, key);
                     else batch.put(db.rows, key, row.newValue());
                 }
-                if (write.derived().isEmpty()) db.rocksDb.write(db.dataWrites, batch);
+                if (write.derived().isEmpty()) committer.commit(db.rocksDb, db.dataWrites, batch);
                 else commitWithDerived(batch, write.derived());
                 return WriteOutcome.APPLIED;
             } finally {
@@ -173,7 +176,7 @@ public final class RocksDbStorage implements Storage {
         for (int i = 0; i < targets.length; i++) sequences[i] = targets[i].allocate(); // cannot fail: all get published
         try {
             for (int i = 0; i < targets.length; i++) targets[i].append(batch, sequences[i], derived.get(i).payload());
-            db.rocksDb.write(db.dataWrites, batch);
+            committer.commit(db.rocksDb, db.dataWrites, batch);
         } finally {
             // Published even if the write failed (leaving a gap): an unpublished sequence would stop readers for good.
             for (int i = 0; i < targets.length; i++) targets[i].publish(sequences[i]);
@@ -332,6 +335,7 @@ public final class RocksDbStorage implements Storage {
         try {
             if (closed) return;
             closed = true;
+            committer.close();
             db.close();
         } catch (RocksDBException e) {
             throw RocksDbExceptions.translate("close", e);
