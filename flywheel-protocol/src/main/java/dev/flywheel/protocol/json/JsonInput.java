@@ -1,6 +1,7 @@
 package dev.flywheel.protocol.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -46,6 +47,8 @@ final class JsonInput {
      */
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNameLength(1 << 20).build())
+            // Shared, not per thread: each request is decoded on a virtual thread of its own (see JsonOutput).
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
             .build();
 
     /** Reads one element of a list or one value of a map. */

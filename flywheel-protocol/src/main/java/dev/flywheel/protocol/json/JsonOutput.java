@@ -2,6 +2,7 @@ package dev.flywheel.protocol.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -19,7 +20,13 @@ import java.util.Map;
  * <p>Not thread-safe: one instance writes one document.
  */
 final class JsonOutput {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * Jackson's buffers are recycled through a shared pool rather than per thread: every request is
+     * encoded on a virtual thread of its own, which would find an empty per-thread recycler each time.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+            .build();
 
     /** Writes one value: a whole document, a list element or a map value. */
     @FunctionalInterface

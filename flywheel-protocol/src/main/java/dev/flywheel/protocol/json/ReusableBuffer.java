@@ -2,39 +2,35 @@ package dev.flywheel.protocol.json;
 
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * A growable byte buffer that each thread reuses from one response to the next, so that encoding
- * allocates only the returned array. A buffer that grew past {@link #RETAINED_CAPACITY} (a large
- * Scan page) is dropped after use rather than kept per thread. Virtual threads each get their own
- * (and so reuse little); the server encodes on a few platform threads.
+ * A growable byte buffer reused from one response to the next, so that encoding allocates only the
+ * returned array. Buffers are shared through a small pool, not kept per thread: the server encodes on
+ * virtual threads, a new one per request, which a per-thread buffer would never see again (a fresh 4 KB
+ * buffer per response, measured in BENCHMARKS.md). A buffer that grew past {@link #RETAINED_CAPACITY}
+ * (a large Scan page) is dropped after use rather than pooled.
  */
 final class ReusableBuffer extends OutputStream {
     private static final int INITIAL_CAPACITY = 4096;
     private static final int RETAINED_CAPACITY = 1 << 20;
-    private static final ThreadLocal<ReusableBuffer> PER_THREAD = ThreadLocal.withInitial(ReusableBuffer::new);
+    /** As many as responses are encoded at once, give or take; more are created, and dropped when the pool is full. */
+    private static final ArrayBlockingQueue<ReusableBuffer> POOL = new ArrayBlockingQueue<>(64);
 
     private byte[] bytes = new byte[INITIAL_CAPACITY];
     private int size;
-    private boolean inUse;
 
-    /** This thread's buffer, emptied; a fresh one if this thread's is in use already. */
+    /** An empty buffer of the pool, or a new one when the pool has none free. */
     static ReusableBuffer acquire() {
-        ReusableBuffer buffer = PER_THREAD.get();
-        if (buffer.inUse) {
-            buffer = new ReusableBuffer();
-        }
-        buffer.inUse = true;
+        ReusableBuffer buffer = POOL.poll();
+        if (buffer == null) buffer = new ReusableBuffer();
         buffer.size = 0;
         return buffer;
     }
 
-    /** Gives the buffer back for the next response on this thread. */
+    /** Gives the buffer back for another response; it must not be used after. */
     void release() {
-        inUse = false;
-        if (bytes.length > RETAINED_CAPACITY) {
-            bytes = new byte[INITIAL_CAPACITY];
-        }
+        if (bytes.length <= RETAINED_CAPACITY) POOL.offer(this);
     }
 
     @Override
