@@ -29,6 +29,14 @@ import java.util.Map;
  * and checked. Its {@link DerivedRecord}s are appended to their logs in the same atomic step, so they
  * are never lost nor applied without the write (indexes, streams, replication, cache invalidation).
  *
+ * <p>Local secondary index entries live in companion tables ({@link CompanionWrite}): each index has
+ * its own table id, so reads of the item table never see index rows, and its rows are keyed by the
+ * item's partition key and an index sort key (the engine's encoding of the index sort key then the
+ * item's sort key). A write changes the item and its index entries in one atomic step, with the same
+ * preconditions as its own rows. RocksDB applies them in the same WriteBatch under the owner
+ * partition's lock; a Cassandra backend keeps them in the same CQL partition as the item, clustered
+ * by companion table id, so one lightweight transaction covers them.
+ *
  * <h2>Thread safety and errors</h2>
  * Implementations are thread-safe. Reads see every write acknowledged before they started. Failures
  * of the backend are thrown as {@link StorageException}; a failed precondition is a value

@@ -582,6 +582,73 @@ public abstract class StorageContractTest {
         assertThat(logPayloads("stream")).containsExactly("change");
     }
 
+    // ---------------------------------------------------------------- companion tables (local secondary indexes)
+
+    /** An item and its index entry, as the engine writes them: the entry in the index's own table. */
+    private static PartitionWrite itemWithIndexEntry(String item, Expected itemExpected, String entry, Expected entryExpected) {
+        return new PartitionWrite(TABLE, bytes("p"), List.of(RowWrite.put(bytes("item"), bytes(item), itemExpected)),
+                List.of(new DerivedRecord("stream", bytes(item))),
+                List.of(new CompanionWrite(TABLE + 1, List.of(RowWrite.put(bytes(entry), bytes(item), entryExpected)))));
+    }
+
+    @Test
+    void companionRowsLiveInTheirOwnTableAtTheSamePartitionKey() {
+        assertThat(write(itemWithIndexEntry("v1", Expected.ABSENT, "a#item", Expected.ABSENT))).isEqualTo(WriteOutcome.APPLIED);
+        assertThat(rows(read("p", true, ReadLimits.NONE))).containsExactly("p/item=v1");
+        assertThat(rows(storage.scan(TABLE, 0, 1, null, ReadLimits.NONE))).containsExactly("p/item=v1");
+        assertThat(rows(storage.read(TABLE + 1, bytes("p"), KeyRange.ALL, true, ReadLimits.NONE))).containsExactly("p/a#item=v1");
+        assertThat(rows(storage.scan(TABLE + 1, 0, 1, null, ReadLimits.NONE))).containsExactly("p/a#item=v1");
+        assertThat(storage.stats(TABLE).rowCount()).isEqualTo(1);
+        assertThat(storage.stats(TABLE + 1).rowCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedCompanionPreconditionWritesNothing() {
+        write(itemWithIndexEntry("v1", Expected.ABSENT, "a#item", Expected.ABSENT));
+        // The item's precondition holds, the entry's does not.
+        assertThat(write(itemWithIndexEntry("v2", Expected.value(bytes("v1")), "a#item", Expected.ABSENT)))
+                .isEqualTo(WriteOutcome.PRECONDITION_FAILED);
+        assertThat(get(TABLE, "p", "item")).isEqualTo("v1");
+        assertThat(get(TABLE + 1, "p", "a#item")).isEqualTo("v1");
+        assertThat(logPayloads("stream")).containsExactly("v1");
+    }
+
+    @Test
+    void aFailedItemPreconditionWritesNoCompanionRow() {
+        write(itemWithIndexEntry("v1", Expected.ABSENT, "a#item", Expected.ABSENT));
+        assertThat(write(itemWithIndexEntry("v2", Expected.ABSENT, "b#item", Expected.ABSENT)))
+                .isEqualTo(WriteOutcome.PRECONDITION_FAILED);
+        assertThat(get(TABLE + 1, "p", "b#item")).isNull();
+    }
+
+    @Test
+    void companionRowsMoveWithTheItem() {
+        write(itemWithIndexEntry("v1", Expected.ABSENT, "a#item", Expected.ABSENT));
+        PartitionWrite move = new PartitionWrite(TABLE, bytes("p"),
+                List.of(RowWrite.put(bytes("item"), bytes("v2"), Expected.value(bytes("v1")))), List.of(),
+                List.of(new CompanionWrite(TABLE + 1, List.of(
+                        RowWrite.delete(bytes("a#item"), Expected.value(bytes("v1"))),
+                        RowWrite.put(bytes("b#item"), bytes("v2"), Expected.ABSENT)))));
+        assertThat(write(move)).isEqualTo(WriteOutcome.APPLIED);
+        assertThat(rows(storage.read(TABLE + 1, bytes("p"), KeyRange.ALL, true, ReadLimits.NONE))).containsExactly("p/b#item=v2");
+        storage.dropTable(TABLE + 1);
+        assertThat(storage.read(TABLE + 1, bytes("p"), KeyRange.ALL, true, ReadLimits.NONE).rows()).isEmpty();
+        assertThat(get(TABLE, "p", "item")).isEqualTo("v2");
+    }
+
+    @Test
+    void aCompanionMayNotRepeatATableId() {
+        List<RowWrite> none = List.of();
+        assertThatThrownBy(() -> new PartitionWrite(TABLE, bytes("p"), none, List.of(), List.of(new CompanionWrite(TABLE, none))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PartitionWrite(TABLE, bytes("p"), none, List.of(),
+                List.of(new CompanionWrite(TABLE + 1, none), new CompanionWrite(TABLE + 1, none))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CompanionWrite(TABLE + 1, List.of(
+                RowWrite.delete(bytes("s"), Expected.ANY), RowWrite.put(bytes("s"), bytes("v"), Expected.ANY))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void concurrentCompareAndSetIncrementsLoseNoUpdate() throws Exception {
         int threads = 4;
@@ -897,6 +964,7 @@ public abstract class StorageContractTest {
 
     protected WriteOutcome write(PartitionWrite write) {
         tablesWritten.add(write.tableId());
+        for (CompanionWrite companion : write.companions()) tablesWritten.add(companion.tableId());
         return storage.write(write);
     }
 

@@ -81,16 +81,14 @@ public final class TreeMapStorage implements Storage {
     public synchronized WriteOutcome write(PartitionWrite write) {
         checkUsable(write.partitionKey());
         TreeMap<RowKey, byte[]> table = table(write.tableId());
-        for (RowWrite row : write.rows()) {
-            if (!row.expected().matches(table.get(new RowKey(write.partitionKey(), row.sortKey())))) {
+        if (!preconditionsHold(table, write.partitionKey(), write.rows())) return WriteOutcome.PRECONDITION_FAILED;
+        for (CompanionWrite companion : write.companions()) {
+            if (!preconditionsHold(table(companion.tableId()), write.partitionKey(), companion.rows())) {
                 return WriteOutcome.PRECONDITION_FAILED;
             }
         }
-        for (RowWrite row : write.rows()) {
-            RowKey key = new RowKey(write.partitionKey().clone(), row.sortKey().clone());
-            if (row.newValue() == null) table.remove(key);
-            else table.put(key, row.newValue().clone());
-        }
+        apply(table, write.partitionKey(), write.rows());
+        for (CompanionWrite companion : write.companions()) apply(table(companion.tableId()), write.partitionKey(), companion.rows());
         for (DerivedRecord record : write.derived()) {
             long sequence = lastSequences.merge(record.log(), 1L, Long::sum);
             logs.computeIfAbsent(record.log(), l -> new TreeMap<>()).put(sequence, record.payload().clone());
@@ -159,6 +157,21 @@ public final class TreeMapStorage implements Storage {
     @Override
     public synchronized void close() {
         closed = true;
+    }
+
+    private static boolean preconditionsHold(TreeMap<RowKey, byte[]> table, byte[] partitionKey, List<RowWrite> rows) {
+        for (RowWrite row : rows) {
+            if (!row.expected().matches(table.get(new RowKey(partitionKey, row.sortKey())))) return false;
+        }
+        return true;
+    }
+
+    private static void apply(TreeMap<RowKey, byte[]> table, byte[] partitionKey, List<RowWrite> rows) {
+        for (RowWrite row : rows) {
+            RowKey key = new RowKey(partitionKey.clone(), row.sortKey().clone());
+            if (row.newValue() == null) table.remove(key);
+            else table.put(key, row.newValue().clone());
+        }
     }
 
     private TreeMap<RowKey, byte[]> table(long tableId) {

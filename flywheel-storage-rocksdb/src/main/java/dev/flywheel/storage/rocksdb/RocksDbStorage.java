@@ -6,6 +6,7 @@ import dev.flywheel.storage.KeyRange;
 import dev.flywheel.storage.LogEntry;
 import dev.flywheel.storage.Page;
 import dev.flywheel.storage.PartitionHash;
+import dev.flywheel.storage.CompanionWrite;
 import dev.flywheel.storage.PartitionWrite;
 import dev.flywheel.storage.ReadLimits;
 import dev.flywheel.storage.Row;
@@ -42,7 +43,7 @@ import org.rocksdb.WriteBatch;
  *
  * <p>Writes: a {@link PartitionWrite} takes its partition's lock ({@link PartitionLocks}), reads the
  * current value of each row whose precondition is not ANY, and, if all hold, applies the rows and the
- * derived log entries in one WriteBatch: atomic, and durable as configured ({@link RocksDbConfig}).
+ * derived log entries, and the rows of its companion tables (local secondary indexes), in one WriteBatch: atomic, and durable as configured ({@link RocksDbConfig}).
  * Readers take no lock; RocksDB gives each read a consistent view.
  *
  * <p>Lifecycle: every call holds a read stamp of {@code lifecycle} and {@link #close()} takes the
@@ -146,14 +147,10 @@ public final class RocksDbStorage implements Storage {
             ReentrantLock lock = locks.of(tableId, hash);
             lock.lock();
             try (WriteBatch batch = new WriteBatch()) {
-                for (RowWrite row : write.rows()) {
-                    byte[] key = RowKeys.rowKey(tableId, hash, pk, row.sortKey());
-                    // Nothing else writes this partition while we hold its lock: what we read stays true.
-                    if (!(row.expected() instanceof Expected.Any) && !row.expected().matches(db.rocksDb.get(db.rows, key))) {
-                        return WriteOutcome.PRECONDITION_FAILED;
-                    }
-                    if (row.newValue() == null) batch.delete(db.rows, key);
-                    else batch.put(db.rows, key, row.newValue());
+                // Companion tables are written only with their owner, so the owner's lock covers their rows too.
+                if (!addRows(batch, tableId, hash, pk, write.rows())) return WriteOutcome.PRECONDITION_FAILED;
+                for (CompanionWrite companion : write.companions()) {
+                    if (!addRows(batch, companion.tableId(), hash, pk, companion.rows())) return WriteOutcome.PRECONDITION_FAILED;
                 }
                 if (write.derived().isEmpty()) committer.commit(db.rocksDb, db.dataWrites, batch);
                 else commitWithDerived(batch, write.derived());
@@ -166,6 +163,20 @@ public final class RocksDbStorage implements Storage {
         } finally {
             lifecycle.unlockRead(stamp);
         }
+    }
+
+    /** Adds the rows to {@code batch}; false if a precondition does not hold. */
+    private boolean addRows(WriteBatch batch, long tableId, long hash, byte[] pk, List<RowWrite> rows) throws RocksDBException {
+        for (RowWrite row : rows) {
+            byte[] key = RowKeys.rowKey(tableId, hash, pk, row.sortKey());
+            // Nothing else writes this partition while we hold its lock: what we read stays true.
+            if (!(row.expected() instanceof Expected.Any) && !row.expected().matches(db.rocksDb.get(db.rows, key))) {
+                return false;
+            }
+            if (row.newValue() == null) batch.delete(db.rows, key);
+            else batch.put(db.rows, key, row.newValue());
+        }
+        return true;
     }
 
     /** Appends the derived records to {@code batch} with fresh sequence numbers, and commits it. */
