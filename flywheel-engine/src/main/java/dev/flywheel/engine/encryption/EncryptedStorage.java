@@ -1,5 +1,6 @@
 package dev.flywheel.engine.encryption;
 
+import dev.flywheel.storage.CompanionWrite;
 import dev.flywheel.storage.DerivedRecord;
 import dev.flywheel.storage.Expected;
 import dev.flywheel.storage.KeyRange;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Encryption at rest, between the engine and any backend: what reaches the backend is sealed, so
@@ -47,16 +49,23 @@ public final class EncryptedStorage implements Storage {
     private static final String RESERVED_META_PREFIX = "encryption/";
     private final Storage backend;
     private final DataKeys keys;
+    private final LongUnaryOperator ownerOf;
 
-    public EncryptedStorage(Storage backend, DataKeys keys) {
+    /**
+     * @param ownerOf the table a storage id belongs to (an index's table; a table itself): partition keys
+     *     are hidden under the owner's key, so that an item and its local index entries, written together
+     *     as one partition, stay one partition once hidden
+     */
+    public EncryptedStorage(Storage backend, DataKeys keys, LongUnaryOperator ownerOf) {
         this.backend = backend;
         this.keys = keys;
+        this.ownerOf = ownerOf;
     }
 
     @Override
     public byte[] get(long tableId, byte[] partitionKey, byte[] sortKey) {
         DataKey key = keys.get(DataKeys.rows(tableId));
-        byte[] hidden = hide(key, partitionKey);
+        byte[] hidden = hide(tableId, partitionKey);
         byte[] stored = backend.get(tableId, hidden, sortKey);
         return stored == null ? null : open(key, tableId, hidden, sortKey, stored).value();
     }
@@ -64,7 +73,7 @@ public final class EncryptedStorage implements Storage {
     @Override
     public Page read(long tableId, byte[] partitionKey, KeyRange range, boolean forward, ReadLimits limits) {
         DataKey key = keys.get(DataKeys.rows(tableId));
-        byte[] hidden = hide(key, partitionKey);
+        byte[] hidden = hide(tableId, partitionKey);
         return paged(key, tableId, limits, (continueAfter, round) -> backend.read(tableId, hidden, range, forward,
                 new ReadLimits(round.maxRows(), round.maxBytes(),
                         continueAfter == null ? limits.startAfter() : continueAfter.sortKey())));
@@ -74,7 +83,7 @@ public final class EncryptedStorage implements Storage {
     public Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits) {
         if (limits.startAfter() != null) throw new IllegalArgumentException("a scan continues from after, not startAfter");
         DataKey key = keys.get(DataKeys.rows(tableId));
-        RowKey hiddenAfter = after == null ? null : new RowKey(hide(key, after.partitionKey()), after.sortKey());
+        RowKey hiddenAfter = after == null ? null : new RowKey(hide(tableId, after.partitionKey()), after.sortKey());
         return paged(key, tableId, limits, (continueAfter, round) -> backend.scan(tableId, segment, totalSegments,
                 continueAfter == null ? hiddenAfter : continueAfter, round));
     }
@@ -120,28 +129,38 @@ public final class EncryptedStorage implements Storage {
     @Override
     public dev.flywheel.storage.WriteOutcome write(PartitionWrite write) {
         byte[] pk = write.partitionKey();
-        DataKey key = keys.get(DataKeys.rows(write.tableId()));
-        byte[] hidden = hide(key, pk);
-        List<RowWrite> rows = new ArrayList<>(write.rows().size());
-        for (RowWrite row : write.rows()) {
-            byte[] sk = row.sortKey();
-            byte[] value = row.newValue() == null ? null : seal(key, write.tableId(), pk, hidden, sk, row.newValue());
-            Expected expected = row.expected() instanceof Expected.Value v
-                    ? Expected.value(seal(key, write.tableId(), pk, hidden, sk, v.bytes())) : row.expected();
-            rows.add(new RowWrite(sk, value, expected));
+        byte[] hidden = hide(write.tableId(), pk);
+        List<RowWrite> rows = sealed(write.tableId(), pk, hidden, write.rows());
+        List<CompanionWrite> companions = new ArrayList<>(write.companions().size());
+        for (CompanionWrite companion : write.companions()) {
+            companions.add(new CompanionWrite(companion.tableId(), sealed(companion.tableId(), pk, hidden, companion.rows())));
         }
         List<DerivedRecord> derived = new ArrayList<>(write.derived().size());
         for (DerivedRecord record : write.derived()) {
             derived.add(new DerivedRecord(record.log(),
                     keys.get(DataKeys.log(record.log())).seal(record.payload(), utf8(record.log()))));
         }
-        return backend.write(new PartitionWrite(write.tableId(), hidden, rows, derived));
+        return backend.write(new PartitionWrite(write.tableId(), hidden, rows, derived, companions));
+    }
+
+    /** Rows of {@code tableId} in partition {@code pk} (stored as {@code hidden}), values and expectations sealed. */
+    private List<RowWrite> sealed(long tableId, byte[] pk, byte[] hidden, List<RowWrite> rows) {
+        DataKey key = keys.get(DataKeys.rows(tableId));
+        List<RowWrite> sealed = new ArrayList<>(rows.size());
+        for (RowWrite row : rows) {
+            byte[] sk = row.sortKey();
+            byte[] value = row.newValue() == null ? null : seal(key, tableId, pk, hidden, sk, row.newValue());
+            Expected expected = row.expected() instanceof Expected.Value v
+                    ? Expected.value(seal(key, tableId, pk, hidden, sk, v.bytes())) : row.expected();
+            sealed.add(new RowWrite(sk, value, expected));
+        }
+        return sealed;
     }
 
     /** A table's partition keys appear in index sort keys only as they are stored: hidden. */
     @Override
     public byte[] partitionKeyInSortKey(long tableId, byte[] partitionKey) {
-        return hide(keys.get(DataKeys.rows(tableId)), partitionKey);
+        return hide(tableId, partitionKey);
     }
 
     @Override
@@ -200,13 +219,16 @@ public final class EncryptedStorage implements Storage {
         backend.close();
     }
 
-    /** The stored stand-in of a partition key; the real one is checked against the SPI's limit first. */
-    private static byte[] hide(DataKey key, byte[] partitionKey) {
+    /**
+     * The stored stand-in of a partition key of {@code tableId}: hidden under its owner's key. The real key
+     * is checked against the SPI's limit first.
+     */
+    private byte[] hide(long tableId, byte[] partitionKey) {
         if (partitionKey.length > MAX_PARTITION_KEY_BYTES) {
             throw new IllegalArgumentException("partition key of " + partitionKey.length + " bytes; at most "
                     + MAX_PARTITION_KEY_BYTES);
         }
-        return key.hide(partitionKey);
+        return keys.get(DataKeys.rows(ownerOf.applyAsLong(tableId))).hide(partitionKey);
     }
 
     private static void checkNotReserved(String key) {

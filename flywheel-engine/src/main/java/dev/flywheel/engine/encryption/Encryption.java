@@ -27,7 +27,7 @@ public final class Encryption {
     private Encryption(Storage backend, Keyring keyring) {
         this.keyring = keyring;
         this.dataKeys = new DataKeys(backend, keyring, this::managedKeyForNewDataKey);
-        this.storage = new EncryptedStorage(backend, dataKeys);
+        this.storage = new EncryptedStorage(backend, dataKeys, id -> tableOfStorageId.applyAsLong(id));
     }
 
     /**
