@@ -449,8 +449,9 @@ import java.io.IOException;
 /**
  * The JSON body of an error response: {@code {"__type":"<type>","message":"<text>"}}, the message left
  * out when there is none (DynamoDB sends none for UnknownOperationException or a body it cannot
- * parse), and the item as it was for a ConditionalCheckFailedException that asked for it
- * (ReturnValuesOnConditionCheckFailure=ALL_OLD).
+ * parse), the item as it was for a ConditionalCheckFailedException that asked for it
+ * (ReturnValuesOnConditionCheckFailure=ALL_OLD), and the CancellationReasons of a
+ * TransactionCanceledException (one per action, which the SDKs read from the error body).
  *
  * <p>The message goes under the key DynamoDB uses for that error: the member name in the model's
  * exception shape, "message" for most and "Message" for a few, and for the errors of DynamoDB's
@@ -470,6 +471,9 @@ public final class ErrorJson {
         out.string(messageKey(error), error.getMessage());
         if (error instanceof DynamoDbException.ConditionalCheckFailedException failed) {
             out.map("Item", failed.item(), AttributeValueJson::write);
+        }
+        if (error instanceof DynamoDbException.TransactionCanceledException cancelled) {
+            out.list("CancellationReasons", cancelled.cancellationReasons(), CancellationReasonJson::write);
         }
         out.endObject();
     }

@@ -35,6 +35,22 @@ CONDITIONAL_CHECK_FAILED = '''    /** A condition failed; {{@link #item()}} is t
     }}
 
 '''
+TRANSACTION_CANCELED = '''    /**
+     * A transaction was cancelled; {{@link #cancellationReasons()}} holds one reason per action, in
+     * request order (Code "None" for the actions that did not cause it), as DynamoDB sends them.
+     */
+    public static final class {n} extends DynamoDbException {{
+        private final List<CancellationReason> cancellationReasons;
+        public {n}(String message) {{ this(message, null); }}
+        public {n}(String message, List<CancellationReason> cancellationReasons) {{
+            super({prefix}, "{n}", {status}, message);
+            this.cancellationReasons = cancellationReasons == null ? null : List.copyOf(cancellationReasons);
+        }}
+        /** One reason per action of the request, or null when there are none to report. */
+        public List<CancellationReason> cancellationReasons() {{ return cancellationReasons; }}
+    }}
+
+'''
 ERROR = '''    public static final class {n} extends DynamoDbException {{
         public {n}(String message) {{ super({prefix}, "{n}", {status}, message); }}
     }}
@@ -53,7 +69,8 @@ def main():
     body = []
     for n in sorted(names | set(COMMON)):
         prefix = '"%s"' % COMMON[n] if n in COMMON else 'DYNAMODB'
-        template = CONDITIONAL_CHECK_FAILED if n == 'ConditionalCheckFailedException' else ERROR
+        template = {'ConditionalCheckFailedException': CONDITIONAL_CHECK_FAILED,
+                    'TransactionCanceledException': TRANSACTION_CANCELED}.get(n, ERROR)
         body.append(template.format(n=n, prefix=prefix, status=STATUS.get(n, 400)))
     open(OUT, 'w').write(head + ''.join(body).rstrip('\n') + '\n}\n')
 

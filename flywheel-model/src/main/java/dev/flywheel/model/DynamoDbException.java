@@ -1,5 +1,7 @@
 package dev.flywheel.model;
 
+import dev.flywheel.model.shapes.CancellationReason;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -199,8 +201,19 @@ public abstract sealed class DynamoDbException extends RuntimeException {
         public ThrottlingException(String message) { super(DYNAMODB, "ThrottlingException", 400, message); }
     }
 
+    /**
+     * A transaction was cancelled; {@link #cancellationReasons()} holds one reason per action, in
+     * request order (Code "None" for the actions that did not cause it), as DynamoDB sends them.
+     */
     public static final class TransactionCanceledException extends DynamoDbException {
-        public TransactionCanceledException(String message) { super(DYNAMODB, "TransactionCanceledException", 400, message); }
+        private final List<CancellationReason> cancellationReasons;
+        public TransactionCanceledException(String message) { this(message, null); }
+        public TransactionCanceledException(String message, List<CancellationReason> cancellationReasons) {
+            super(DYNAMODB, "TransactionCanceledException", 400, message);
+            this.cancellationReasons = cancellationReasons == null ? null : List.copyOf(cancellationReasons);
+        }
+        /** One reason per action of the request, or null when there are none to report. */
+        public List<CancellationReason> cancellationReasons() { return cancellationReasons; }
     }
 
     public static final class TransactionConflictException extends DynamoDbException {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException;
+import dev.flywheel.model.shapes.CancellationReason;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +70,24 @@ class ErrorJsonTest {
         assertThat(render(new DynamoDbException.ConditionalCheckFailedException("The conditional request failed")))
                 .isEqualTo("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
                         + "\"message\":\"The conditional request failed\"}");
+    }
+
+    @Test
+    void aCancelledTransactionCarriesOneReasonPerAction() {
+        List<CancellationReason> reasons = List.of(
+                CancellationReason.builder().code("None").build(),
+                CancellationReason.builder().code("ConditionalCheckFailed")
+                        .message("The conditional request failed")
+                        .item(Map.of("pk", AttributeValue.s("a"))).build());
+        String message = "Transaction cancelled, please refer cancellation reasons for specific reasons"
+                + " [None, ConditionalCheckFailed]";
+        assertThat(render(new DynamoDbException.TransactionCanceledException(message, reasons)))
+                .isEqualTo("{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
+                        + "\"Message\":\"" + message + "\","
+                        + "\"CancellationReasons\":[{\"Code\":\"None\"},"
+                        + "{\"Item\":{\"pk\":{\"S\":\"a\"}},\"Code\":\"ConditionalCheckFailed\","
+                        + "\"Message\":\"The conditional request failed\"}]}");
+        assertThat(render(new DynamoDbException.TransactionCanceledException("x")))
+                .doesNotContain("CancellationReasons");
     }
 }
