@@ -12,6 +12,7 @@ import dev.flywheel.engine.table.Arns;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableOperations;
 import dev.flywheel.engine.table.TagOperations;
+import dev.flywheel.engine.ttl.TimeToLiveOperations;
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.shapes.*;
 import dev.flywheel.storage.Storage;
@@ -35,6 +36,7 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
     private final TableOperations tables;
     private final ItemOperations items;
     private final TagOperations tags;
+    private final TimeToLiveOperations timeToLive;
     private final BatchOperations batches;
     private final QueryOperations queries;
     private final IndexMaintenance indexMaintenance;
@@ -62,6 +64,7 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
         this.batches = new BatchOperations(catalog, itemStore, parsed);
         this.queries = new QueryOperations(catalog, storage, parsed);
         this.tags = new TagOperations(catalog);
+        this.timeToLive = new TimeToLiveOperations(catalog);
         if (config.maintainIndexes()) indexMaintenance.start();
     }
 
@@ -100,6 +103,9 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
     @Override public ListTablesOutput listTables(ListTablesInput request) { return tables.listTables(request); }
     @Override public UpdateTableOutput updateTable(UpdateTableInput request) { return tables.updateTable(request); }
     @Override public DeleteTableOutput deleteTable(DeleteTableInput request) { return tables.deleteTable(request); }
+    @Override public DescribeTimeToLiveOutput describeTimeToLive(DescribeTimeToLiveInput request) {
+        return timeToLive.describeTimeToLive(request);
+    }
 
     @Override public PutItemOutput putItem(PutItemInput request) { return items.putItem(request); }
     @Override public GetItemOutput getItem(GetItemInput request) { return items.getItem(request); }
