@@ -61,6 +61,8 @@ final class CassandraSchema {
         listMeta = s.prepare("SELECT key, value FROM " + meta + " WHERE bucket = 0 AND key >= ?");
     }
 
+    String keyspace() { return keyspace; }
+
     String rowsTable() { return keyspace + ".rows"; }
 
     static CassandraSchema create(CqlSession s, String ks, int replicationFactor) {

@@ -328,6 +328,13 @@ public final class CassandraStorage implements Storage {
         session.close();
     }
 
+    /** Empties every table of the keyspace: tests reuse one keyspace, as creating one costs seconds. */
+    void truncateAll() {
+        for (String table : List.of("rows", "partitions", "log", "meta")) {
+            execute(SimpleStatement.newInstance("TRUNCATE " + schema.keyspace() + "." + table));
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private ResultSet execute(Statement<?> statement) {

@@ -7,21 +7,18 @@ import dev.flywheel.storage.StorageContractTest;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
 /**
  * The SPI contract against a real Cassandra node (start one with
  * {@code /work/shared/tools/cassandra-cluster.sh start 1}; {@code -Dflywheel.cassandra=host:port}
- * chooses another). Skipped, saying so, when no node answers. Each test gets its own keyspace so tests
- * never see each other's rows.
+ * chooses another). Skipped, saying so, when no node answers. Tests share one keyspace, emptied
+ * before each test (creating a keyspace per test took minutes for the suite).
  */
 @Tag("cassandra")
 class CassandraContractTest extends StorageContractTest {
     private static final String CONTACT = System.getProperty("flywheel.cassandra", "127.0.0.1:9042");
-    private static final AtomicInteger KEYSPACES = new AtomicInteger();
-    private static final String RUN = "t" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
     @BeforeAll
     static void nodeIsReachable() {
@@ -31,7 +28,9 @@ class CassandraContractTest extends StorageContractTest {
 
     @Override
     protected Storage newStorage() {
-        return CassandraStorage.open(List.of(address()), "datacenter1", RUN + "_" + KEYSPACES.incrementAndGet(), 1);
+        CassandraStorage storage = CassandraStorage.open(List.of(address()), "datacenter1", "flywheel_contract", 1);
+        storage.truncateAll();
+        return storage;
     }
 
     static InetSocketAddress address() {
