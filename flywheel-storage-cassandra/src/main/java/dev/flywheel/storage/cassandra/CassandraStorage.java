@@ -2,6 +2,8 @@ package dev.flywheel.storage.cassandra;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
@@ -64,7 +66,13 @@ public final class CassandraStorage implements Storage {
     public static CassandraStorage open(List<InetSocketAddress> contactPoints, String localDatacenter,
                                         String keyspace, int replicationFactor) {
         try {
+            // QUORUM for reads and plain writes, SERIAL for conditions: what the class Javadoc promises.
+            DriverConfigLoader consistency = DriverConfigLoader.programmaticBuilder()
+                    .withString(DefaultDriverOption.REQUEST_CONSISTENCY, "QUORUM")
+                    .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "SERIAL")
+                    .build();
             CqlSession session = CqlSession.builder()
+                    .withConfigLoader(consistency)
                     .addContactPoints(contactPoints)
                     .withLocalDatacenter(localDatacenter)
                     .build();
