@@ -123,6 +123,8 @@ public final class EncryptedStorage implements Storage {
                 if (plainBytes >= limits.maxBytes()) return new Page(rows, Page.StopReason.BYTE_LIMIT);
             }
             if (!page.mayHaveMore()) return new Page(rows, Page.StopReason.EXHAUSTED);
+            // A backend stopped by a limit returns at least one row; never spin on one that does not.
+            if (page.rows().isEmpty()) return new Page(rows, page.stopReason());
         }
     }
 
