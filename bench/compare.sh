@@ -42,6 +42,8 @@ fi
 
 source "$root/bin/jdk.sh"
 jar=$root/flywheel-cli/target/flywheel.jar
+unsafe=() # protobuf's Unsafe use, allowed without a warning on JDK 23+ (see ./flywheel)
+[ "$(flywheel_java_major "$JAVA_HOME")" -ge 23 ] && unsafe=(--sun-misc-unsafe-memory-access=allow)
 [ -f "$jar" ] || { echo "compare: build the jar first: ./mvnw -B -q -ntp package -DskipTests -pl flywheel-cli -am" >&2; exit 2; }
 out=${OUT:-$root/bench/results/compare-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out/runs"
@@ -74,9 +76,9 @@ rss_mb() { awk '/^VmRSS:/ {print int($2 / 1024)}' "/proc/$1/status"; }
 start() {
   local t=$1 p=${port[$1]} t0 cmd
   case $t in
-    flywheel) cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+    flywheel) cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${unsafe[@]}"
                    -jar "$jar" serve --port "$p" --data-dir "$work/$t") ;;
-    flywheel-sync) cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+    flywheel-sync) cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${unsafe[@]}"
                    -jar "$jar" serve --port "$p" --data-dir "$work/$t" --sync-writes) ;;
     ddbl-mem) cmd=(java -Xmx1g -Djava.library.path="$(ddbl_lib)" -cp "$(ddbl_lib)/*"
                    software.amazon.dynamodb.services.local.main.ServerRunner -inMemory -sharedDb -disableTelemetry -port "$p") ;;
