@@ -1,6 +1,5 @@
 package dev.flywheel.storage;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,12 +17,6 @@ import java.util.List;
 public record CompanionWrite(long tableId, List<RowWrite> rows) {
     public CompanionWrite {
         rows = List.copyOf(rows);
-        for (int i = 0; i < rows.size(); i++) {
-            for (int j = i + 1; j < rows.size(); j++) {
-                if (Arrays.equals(rows.get(i).sortKey(), rows.get(j).sortKey())) {
-                    throw new IllegalArgumentException("two rows of one companion write have the same sort key");
-                }
-            }
-        }
+        RowWrite.requireDistinctSortKeys(rows, "one companion write");
     }
 }

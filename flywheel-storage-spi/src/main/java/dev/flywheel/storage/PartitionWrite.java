@@ -1,6 +1,5 @@
 package dev.flywheel.storage;
 
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,14 +25,7 @@ public record PartitionWrite(long tableId, byte[] partitionKey, List<RowWrite> r
         for (CompanionWrite companion : companions) {
             if (!ids.add(companion.tableId())) throw new IllegalArgumentException("companion table " + companion.tableId() + " twice");
         }
-        // Quadratic, but a write holds an item and its few LSI entries.
-        for (int i = 0; i < rows.size(); i++) {
-            for (int j = i + 1; j < rows.size(); j++) {
-                if (Arrays.equals(rows.get(i).sortKey(), rows.get(j).sortKey())) {
-                    throw new IllegalArgumentException("two rows of one write have the same sort key");
-                }
-            }
-        }
+        RowWrite.requireDistinctSortKeys(rows, "one write");
     }
 
     /** A write without companion rows. */

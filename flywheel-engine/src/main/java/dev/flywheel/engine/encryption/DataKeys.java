@@ -28,6 +28,7 @@ public final class DataKeys {
     private final Keyring keyring;
     private final Function<String, String> managedKeyForNewDataKey;
     private final Map<String, DataKey> unwrapped = new ConcurrentHashMap<>();
+    private final Map<Long, DataKey> rowKeys = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     /**
@@ -45,6 +46,15 @@ public final class DataKeys {
     static String log(String log) { return "log/" + log; }
 
     static final String CATALOG = "catalog";
+
+    /** The data key of a table's (or index's) rows: {@code get(rows(storageId))} without building the name per call. */
+    DataKey ofRows(long storageId) {
+        DataKey key = rowKeys.get(storageId);
+        if (key != null) return key;
+        key = get(rows(storageId));
+        rowKeys.put(storageId, key);
+        return key;
+    }
 
     /** The data key of {@code name}, created if it has none. */
     DataKey get(String name) {
@@ -93,10 +103,6 @@ public final class DataKeys {
         write(name, new Wrapped(managedKeyId, wrap(usable(managedKeyId), name, material)));
     }
 
-    /** Forgets every unwrapped key, so that the next use checks its managed key again (after a key is disabled). */
-    void forgetUnwrapped() {
-        unwrapped.clear();
-    }
 
     private ManagedKey usable(String managedKeyId) {
         ManagedKey key = keyring.get(managedKeyId);

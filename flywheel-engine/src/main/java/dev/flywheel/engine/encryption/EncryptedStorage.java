@@ -64,7 +64,7 @@ public final class EncryptedStorage implements Storage {
 
     @Override
     public byte[] get(long tableId, byte[] partitionKey, byte[] sortKey) {
-        DataKey key = keys.get(DataKeys.rows(tableId));
+        DataKey key = keys.ofRows(tableId);
         byte[] hidden = hide(tableId, partitionKey);
         byte[] stored = backend.get(tableId, hidden, sortKey);
         return stored == null ? null : open(key, tableId, hidden, sortKey, stored).value();
@@ -72,7 +72,7 @@ public final class EncryptedStorage implements Storage {
 
     @Override
     public Page read(long tableId, byte[] partitionKey, KeyRange range, boolean forward, ReadLimits limits) {
-        DataKey key = keys.get(DataKeys.rows(tableId));
+        DataKey key = keys.ofRows(tableId);
         byte[] hidden = hide(tableId, partitionKey);
         return paged(key, tableId, limits, (continueAfter, round) -> backend.read(tableId, hidden, range, forward,
                 new ReadLimits(round.maxRows(), round.maxBytes(),
@@ -82,7 +82,7 @@ public final class EncryptedStorage implements Storage {
     @Override
     public Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits) {
         if (limits.startAfter() != null) throw new IllegalArgumentException("a scan continues from after, not startAfter");
-        DataKey key = keys.get(DataKeys.rows(tableId));
+        DataKey key = keys.ofRows(tableId);
         RowKey hiddenAfter = after == null ? null : new RowKey(hide(tableId, after.partitionKey()), after.sortKey());
         return paged(key, tableId, limits, (continueAfter, round) -> backend.scan(tableId, segment, totalSegments,
                 continueAfter == null ? hiddenAfter : continueAfter, round));
@@ -147,7 +147,7 @@ public final class EncryptedStorage implements Storage {
 
     /** Rows of {@code tableId} in partition {@code pk} (stored as {@code hidden}), values and expectations sealed. */
     private List<RowWrite> sealed(long tableId, byte[] pk, byte[] hidden, List<RowWrite> rows) {
-        DataKey key = keys.get(DataKeys.rows(tableId));
+        DataKey key = keys.ofRows(tableId);
         List<RowWrite> sealed = new ArrayList<>(rows.size());
         for (RowWrite row : rows) {
             byte[] sk = row.sortKey();
@@ -230,7 +230,7 @@ public final class EncryptedStorage implements Storage {
             throw new IllegalArgumentException("partition key of " + partitionKey.length + " bytes; at most "
                     + MAX_PARTITION_KEY_BYTES);
         }
-        return keys.get(DataKeys.rows(ownerOf.applyAsLong(tableId))).hide(partitionKey);
+        return keys.ofRows(ownerOf.applyAsLong(tableId)).hide(partitionKey);
     }
 
     private static void checkNotReserved(String key) {

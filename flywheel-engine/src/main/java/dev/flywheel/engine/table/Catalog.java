@@ -5,6 +5,7 @@ import dev.flywheel.model.DynamoDbException.ResourceNotFoundException;
 import dev.flywheel.storage.Storage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -34,6 +35,8 @@ public final class Catalog {
     private final WriteGate writes = new WriteGate();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile long deletions;
+    /** Storage id of each index to its table's: read on every encrypted storage call, rebuilt on each change. */
+    private volatile Map<Long, Long> indexOwners = Map.of();
 
     public Catalog(Storage storage, Arns arns) {
         this.storage = storage;
@@ -42,6 +45,7 @@ public final class Catalog {
             TableDefinition t = TableDefinitionFormat.read(bytes);
             tables.put(t.name(), t);
         }
+        indexOwners = indexOwners();
     }
 
     public Arns arns() { return arns; }
@@ -76,15 +80,17 @@ public final class Catalog {
         return table;
     }
 
-    /** The storage id of the table a storage id belongs to (its own, or an index's); the id itself if none. */
+    /** The storage id of the table a storage id belongs to (an index's table); the id itself otherwise. */
     public long tableOfStorageId(long storageId) {
-        for (TableDefinition table : tables()) {
-            if (table.id() == storageId) return storageId;
-            for (GlobalIndex index : table.globalIndexes()) {
-                if (index.storageId() == storageId) return table.id();
-            }
+        return indexOwners.getOrDefault(storageId, storageId);
+    }
+
+    private Map<Long, Long> indexOwners() {
+        Map<Long, Long> owners = new HashMap<>();
+        for (TableDefinition table : tables.values()) {
+            for (GlobalIndex index : table.globalIndexes()) owners.put(index.storageId(), table.id());
         }
-        return storageId;
+        return Map.copyOf(owners);
     }
 
     /** Table names in order, starting after {@code exclusiveStart} (null: from the first). */
@@ -161,6 +167,7 @@ public final class Catalog {
     }
 
     private void changed() {
+        indexOwners = indexOwners();
         for (Runnable listener : listeners) listener.run();
     }
 

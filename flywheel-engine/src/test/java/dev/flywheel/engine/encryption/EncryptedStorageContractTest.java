@@ -27,7 +27,7 @@ class EncryptedStorageContractTest extends StorageContractTest {
 
     @Override
     protected byte[] placementKey(long table, byte[] partitionKey) {
-        return keys.get(DataKeys.rows(ownerOf(table))).hide(partitionKey);
+        return keys.ofRows(ownerOf(table)).hide(partitionKey);
     }
 
     @Override

@@ -166,6 +166,10 @@ public final class CassandraStorage implements Storage {
     @Override
     public WriteOutcome write(PartitionWrite write) {
         checkKey(write.partitionKey());
+        if (!write.companions().isEmpty()) {
+            // Refused rather than dropped: local index rows must join the item's conditional batch (issue 6, 8).
+            throw new UnsupportedOperationException("companion rows (local secondary indexes) are not stored on Cassandra yet");
+        }
         return call("write", () -> {
             ByteBuffer pk = buf(write.partitionKey());
             long hash = PartitionHash.of(write.partitionKey());

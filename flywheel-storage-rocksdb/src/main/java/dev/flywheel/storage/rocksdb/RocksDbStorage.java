@@ -1,12 +1,12 @@
 package dev.flywheel.storage.rocksdb;
 
+import dev.flywheel.storage.CompanionWrite;
 import dev.flywheel.storage.DerivedRecord;
 import dev.flywheel.storage.Expected;
 import dev.flywheel.storage.KeyRange;
 import dev.flywheel.storage.LogEntry;
 import dev.flywheel.storage.Page;
 import dev.flywheel.storage.PartitionHash;
-import dev.flywheel.storage.CompanionWrite;
 import dev.flywheel.storage.PartitionWrite;
 import dev.flywheel.storage.ReadLimits;
 import dev.flywheel.storage.Row;
@@ -43,7 +43,8 @@ import org.rocksdb.WriteBatch;
  *
  * <p>Writes: a {@link PartitionWrite} takes its partition's lock ({@link PartitionLocks}), reads the
  * current value of each row whose precondition is not ANY, and, if all hold, applies the rows and the
- * derived log entries, and the rows of its companion tables (local secondary indexes), in one WriteBatch: atomic, and durable as configured ({@link RocksDbConfig}).
+ * derived log entries, and the rows of its companion tables (local secondary indexes), in one
+ * WriteBatch: atomic, and durable as configured ({@link RocksDbConfig}).
  * Readers take no lock; RocksDB gives each read a consistent view.
  *
  * <p>Lifecycle: every call holds a read stamp of {@code lifecycle} and {@link #close()} takes the
