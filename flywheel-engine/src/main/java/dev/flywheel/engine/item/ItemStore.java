@@ -58,6 +58,12 @@ public final class ItemStore {
      * to abandon the write (a failed condition).
      */
     public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change) {
+        return write(table, key, change, ChangeOrigin.REQUEST);
+    }
+
+    /** As {@link #write(TableDefinition, ItemKey, UnaryOperator)}, on behalf of {@code origin}. */
+    public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
+                        ChangeOrigin origin) {
         try (Catalog.Write write = catalog.beginWrite(table)) {
             while (true) {
                 byte[] current = storage.get(table.id(), key.partitionKey(), key.sortKey());
@@ -67,7 +73,7 @@ public final class ItemStore {
                 byte[] updated = newItem == null ? null : ItemCodec.encode(newItem);
                 // Rewriting the same bytes changes nothing anything derives from.
                 List<DerivedRecord> derived = Arrays.equals(current, updated) ? List.of()
-                        : changeLog.records(write.table(), current, updated);
+                        : changeLog.records(write.table(), current, updated, origin);
                 Expected expected = Expected.value(current);
                 RowWrite row = updated == null
                         ? RowWrite.delete(key.sortKey(), expected)

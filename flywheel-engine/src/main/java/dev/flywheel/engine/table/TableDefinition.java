@@ -19,6 +19,8 @@ import java.util.function.UnaryOperator;
  * @param billingMode PROVISIONED or PAY_PER_REQUEST
  * @param tags in the order they were added
  * @param globalIndexes in the order they were created
+ * @param stream the latest stream, enabled or not; null when the table never had one
+ * @param timeToLive null when time to live was never enabled
  */
 public record TableDefinition(
         long id,
@@ -39,7 +41,9 @@ public record TableDefinition(
         String tableClass,
         Instant tableClassUpdated,
         Map<String, String> tags,
-        List<GlobalIndex> globalIndexes) {
+        List<GlobalIndex> globalIndexes,
+        StreamSettings stream,
+        TimeToLiveSettings timeToLive) {
 
     public static final String PROVISIONED = "PROVISIONED";
     public static final String PAY_PER_REQUEST = "PAY_PER_REQUEST";
@@ -63,6 +67,27 @@ public record TableDefinition(
         return hashKey.name().equals(attributeName) || (rangeKey != null && rangeKey.name().equals(attributeName));
     }
 
+    /** The definition with {@code settings} as its latest stream. */
+    TableDefinition withStream(StreamSettings settings) {
+        return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
+                readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, globalIndexes,
+                settings, timeToLive);
+    }
+
+    /** The definition with {@code settings} as its time to live. */
+    public TableDefinition withTimeToLive(TimeToLiveSettings settings) {
+        return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
+                readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, globalIndexes,
+                stream, settings);
+    }
+
+    /** True when writes to the table append stream records. */
+    public boolean hasEnabledStream() {
+        return stream != null && stream.enabled();
+    }
+
     /** The global secondary index named {@code indexName}, or null. */
     public GlobalIndex globalIndex(String indexName) {
         for (GlobalIndex index : globalIndexes) {
@@ -83,32 +108,32 @@ public record TableDefinition(
                                 Instant increased, Instant decreased, long decreases) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, mode, read, write,
                 creationDateTime, payPerRequestSince, increased, decreased, decreases, deletionProtection,
-                tableClass, tableClassUpdated, tags, globalIndexes);
+                tableClass, tableClassUpdated, tags, globalIndexes, stream, timeToLive);
     }
 
     TableDefinition withDeletionProtection(boolean enabled) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes);
+                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes, stream, timeToLive);
     }
 
     TableDefinition withTableClass(String newClass, Instant when) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes);
+                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes, stream, timeToLive);
     }
 
     TableDefinition withTags(Map<String, String> newTags) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes, stream, timeToLive);
     }
 
     /** The definition with these indexes and attribute definitions (an index was added or removed). */
     TableDefinition withGlobalIndexes(List<GlobalIndex> indexes, Map<String, String> definitions) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, definitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes, stream, timeToLive);
     }
 
     /** The definition with the index named {@code indexName} replaced by {@code change} applied to it. */

@@ -7,6 +7,7 @@ import dev.flywheel.model.shapes.GlobalSecondaryIndexDescription;
 import dev.flywheel.model.shapes.Projection;
 import dev.flywheel.model.shapes.KeySchemaElement;
 import dev.flywheel.model.shapes.ProvisionedThroughputDescription;
+import dev.flywheel.model.shapes.StreamSpecification;
 import dev.flywheel.model.shapes.TableClassSummary;
 import dev.flywheel.model.shapes.TableDescription;
 import dev.flywheel.storage.Storage;
@@ -63,6 +64,10 @@ final class TableDescriptions {
                 .tableClassSummary(new TableClassSummary(t.tableClass(), t.tableClassUpdated()))
                 .deletionProtectionEnabled(t.deletionProtection())
                 .globalSecondaryIndexes(indexes)
+                .streamSpecification(t.hasEnabledStream()
+                        ? new StreamSpecification(true, t.stream().viewType()) : null)
+                .latestStreamLabel(t.stream() == null ? null : t.stream().label())
+                .latestStreamArn(t.stream() == null ? null : arns.stream(t.name(), t.stream().label()))
                 .build();
     }
 
