@@ -129,6 +129,11 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Au
         indexMaintenance.close();
     }
 
+    /** Trims, rolls over and forgets streams now, as the retention thread does each minute (tests). */
+    public void maintainStreams() {
+        streamRetention.pass();
+    }
+
     /** Deletes the expired items of every table with time to live now, as the sweeper does each interval (tests). */
     public void sweepExpiredItems() {
         timeToLiveSweeper.sweep();
