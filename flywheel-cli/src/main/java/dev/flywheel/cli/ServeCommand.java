@@ -94,6 +94,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " up to a few days). Default: ${DEFAULT-VALUE}.")
     long timeToLiveIntervalSeconds;
 
+    @Option(names = "--accelerator-port",
+            description = "Also serve the accelerator (a DynamoDB API cache, as `flywheel accelerate`) in front of this"
+                    + " server's engine on this port.")
+    Integer acceleratorPort;
+
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region named in ARNs. Default: ${DEFAULT-VALUE}.")
     String region;
 
@@ -138,7 +143,8 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         FlywheelEngine engine = null;
-        FlywheelServer server;
+        FlywheelServer server = null;
+        InProcessAccelerator accelerator = null;
         InetSocketAddress bound;
         try {
             ServerConfig serverConfig = ServerConfig.defaults()
@@ -151,17 +157,23 @@ final class ServeCommand implements Callable<Integer> {
                     : new AccessControl(credentials.principals(), policies, region, ACCOUNT_ID, engine::partitionKeyName);
             server = new FlywheelServer(serverConfig, engine, accessControl);
             bound = server.start();
+            accelerator = acceleratorPort == null ? null
+                    : new InProcessAccelerator(engine, serverConfig, accessControl, acceleratorPort);
         } catch (Exception e) {
+            if (server != null) server.close();
             if (engine != null) engine.close();
             storage.close();
             throw e;
         }
         FlywheelEngine started = engine;
+        FlywheelServer serving = server;
+        InProcessAccelerator accelerating = accelerator;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Flywheel stopping: finishing in-flight requests");
             try {
-                server.close();
+                if (accelerating != null) accelerating.close();
+                serving.close();
             } finally {
                 // The engine's background work (index maintenance) stops before the storage closes under it.
                 try {
