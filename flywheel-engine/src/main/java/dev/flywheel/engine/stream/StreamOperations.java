@@ -156,7 +156,8 @@ public final class StreamOperations {
                 yield type.equals("AT_SEQUENCE_NUMBER") ? sequence - 1 : sequence;
             }
         };
-        return new GetShardIteratorOutput(new ShardIterator(d.logId(), shard.index(), after, clock.millis()).encode());
+        return new GetShardIteratorOutput(new ShardIterator(d.logId(), shard.index(), after, clock.millis())
+                .encode(streams.arn(d)));
     }
 
     public GetRecordsOutput getRecords(GetRecordsInput request) {
@@ -167,6 +168,10 @@ public final class StreamOperations {
             throw new ExpiredIteratorException("The provided iterator exceeds the maximum age allowed.");
         }
         StreamDescriptor d = streams.get(iterator.logId());
+        // Access policies judge GetRecords by the ARN the iterator begins with: it must be its stream's.
+        if (d != null && !request.shardIterator().startsWith(streams.arn(d) + "|")) {
+            throw new ValidationException("Invalid ShardIterator");
+        }
         StreamDescriptor.Shard shard = d == null ? null : d.shard(iterator.shardIndex());
         if (shard == null) throw new ResourceNotFoundException("Requested resource not found: Shard does not exist");
         if (iterator.afterSequence() < d.trimmedThrough()) throw trimmed();
@@ -191,7 +196,7 @@ public final class StreamOperations {
         }
         // A closed shard read to its end has no next iterator: its reader moves on to the child.
         boolean ended = !shard.isOpen() && (position >= shard.lastSequence() || !full);
-        String next = ended ? null : iterator.after(position, now).encode();
+        String next = ended ? null : iterator.after(position, now).encode(streams.arn(d));
         return new GetRecordsOutput(records, next);
     }
 
