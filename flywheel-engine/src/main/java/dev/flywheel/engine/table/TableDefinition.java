@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
  * @param billingMode PROVISIONED or PAY_PER_REQUEST
  * @param tags in the order they were added
  * @param globalIndexes in the order they were created
+ * @param localIndexes in the order given at CreateTable (the only time they can be defined)
  */
 public record TableDefinition(
         long id,
@@ -39,7 +40,8 @@ public record TableDefinition(
         String tableClass,
         Instant tableClassUpdated,
         Map<String, String> tags,
-        List<GlobalIndex> globalIndexes) {
+        List<GlobalIndex> globalIndexes,
+        List<LocalIndex> localIndexes) {
 
     public static final String PROVISIONED = "PROVISIONED";
     public static final String PAY_PER_REQUEST = "PAY_PER_REQUEST";
@@ -49,6 +51,7 @@ public record TableDefinition(
         attributeDefinitions = Collections.unmodifiableMap(new LinkedHashMap<>(attributeDefinitions));
         tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
         globalIndexes = List.copyOf(globalIndexes);
+        localIndexes = List.copyOf(localIndexes);
     }
 
     public List<KeyAttribute> keyAttributes() {
@@ -71,9 +74,20 @@ public record TableDefinition(
         return null;
     }
 
-    /** True when {@code attributeName} is a key attribute of some global secondary index. */
+    /** The local secondary index named {@code indexName}, or null. */
+    public LocalIndex localIndex(String indexName) {
+        for (LocalIndex index : localIndexes) {
+            if (index.name().equals(indexName)) return index;
+        }
+        return null;
+    }
+
+    /** True when {@code attributeName} is a key attribute of some secondary index, global or local. */
     public boolean isIndexKeyAttribute(String attributeName) {
         for (GlobalIndex index : globalIndexes) {
+            if (index.keySchema().contains(attributeName)) return true;
+        }
+        for (LocalIndex index : localIndexes) {
             if (index.keySchema().contains(attributeName)) return true;
         }
         return false;
@@ -83,32 +97,32 @@ public record TableDefinition(
                                 Instant increased, Instant decreased, long decreases) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, mode, read, write,
                 creationDateTime, payPerRequestSince, increased, decreased, decreases, deletionProtection,
-                tableClass, tableClassUpdated, tags, globalIndexes);
+                tableClass, tableClassUpdated, tags, globalIndexes, localIndexes);
     }
 
     TableDefinition withDeletionProtection(boolean enabled) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes);
+                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes, localIndexes);
     }
 
     TableDefinition withTableClass(String newClass, Instant when) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes);
+                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes, localIndexes);
     }
 
     TableDefinition withTags(Map<String, String> newTags) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes, localIndexes);
     }
 
     /** The definition with these indexes and attribute definitions (an index was added or removed). */
     TableDefinition withGlobalIndexes(List<GlobalIndex> indexes, Map<String, String> definitions) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, definitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes, localIndexes);
     }
 
     /** The definition with the index named {@code indexName} replaced by {@code change} applied to it. */
@@ -127,7 +141,8 @@ public record TableDefinition(
         indexes.removeIf(index -> index.name().equals(indexName));
         Map<String, String> definitions = new LinkedHashMap<>(attributeDefinitions);
         definitions.keySet().removeIf(attribute -> !isKeyAttribute(attribute)
-                && indexes.stream().noneMatch(index -> index.keySchema().contains(attribute)));
+                && indexes.stream().noneMatch(index -> index.keySchema().contains(attribute))
+                && localIndexes.stream().noneMatch(index -> index.keySchema().contains(attribute)));
         return withGlobalIndexes(indexes, definitions);
     }
 }

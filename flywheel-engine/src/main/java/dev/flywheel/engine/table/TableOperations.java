@@ -54,7 +54,6 @@ public final class TableOperations {
 
     public CreateTableOutput createTable(CreateTableInput request) {
         TableNames.validate(request.tableName());
-        Unsupported.whenPresent(request.localSecondaryIndexes(), "LocalSecondaryIndexes");
         Unsupported.whenTrue(request.streamSpecification() != null && Boolean.TRUE.equals(request.streamSpecification().streamEnabled()),
                 "StreamSpecification");
         Unsupported.whenPresent(request.resourcePolicy(), "ResourcePolicy");
@@ -91,7 +90,7 @@ public final class TableOperations {
         List<GlobalIndexRequests.Requested> requestedIndexes = request.globalSecondaryIndexes() == null ? null
                 : request.globalSecondaryIndexes().stream().map(g -> new GlobalIndexRequests.Requested(g.indexName(),
                         g.keySchema(), g.projection(), g.provisionedThroughput())).toList();
-        if (requestedIndexes == null && definitions.size() != keyNames.size()) {
+        if (requestedIndexes == null && request.localSecondaryIndexes() == null && definitions.size() != keyNames.size()) {
             throw new ValidationException(INVALID + "Number of attributes in KeySchema does not exactly match number of"
                     + " attributes defined in AttributeDefinitions");
         }
@@ -112,10 +111,21 @@ public final class TableOperations {
             throw new ValidationException(INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified"
                     + " when BillingMode is PAY_PER_REQUEST");
         }
+        List<LocalIndex> localIndexes = List.of();
+        if (request.localSecondaryIndexes() != null) {
+            localIndexes = LocalIndexRequests.forCreateTable(request.localSecondaryIndexes(), new KeySchema(hash, range),
+                    definitions);
+        }
         List<GlobalIndex> indexes = List.of();
         if (requestedIndexes != null) {
-            indexes = GlobalIndexRequests.forCreateTable(requestedIndexes, definitions, billingMode);
-            GlobalIndexRequests.checkAllDefinitionsUsed(new KeySchema(hash, range), indexes, definitions);
+            indexes = GlobalIndexRequests.forCreateTable(requestedIndexes, definitions, billingMode, localIndexes);
+        } else {
+            GlobalIndexRequests.checkProjectedAttributes(localIndexes);
+        }
+        if (requestedIndexes != null || !localIndexes.isEmpty()) {
+            List<SecondaryIndex> all = new java.util.ArrayList<>(localIndexes);
+            all.addAll(indexes);
+            GlobalIndexRequests.checkAllDefinitionsUsed(new KeySchema(hash, range), all, definitions);
         }
         Map<String, String> tags = Tags.validated(Map.of(), request.tags());
         if (catalog.find(request.tableName()) != null) {
@@ -131,7 +141,7 @@ public final class TableOperations {
                 billingMode.equals(TableDefinition.PAY_PER_REQUEST) ? now : null, null, null, 0,
                 Boolean.TRUE.equals(request.deletionProtectionEnabled()),
                 request.tableClass() == null ? TableDefinition.STANDARD : request.tableClass(), null, tags,
-                withStorage(indexes));
+                withStorage(indexes), localIndexes.stream().map(i -> i.withStorageId(catalog.allocateId())).toList());
         catalog.create(table);
         return new CreateTableOutput(descriptions.describe(table, "CREATING", false));
     }
@@ -223,6 +233,7 @@ public final class TableOperations {
         List<Long> ids = new java.util.ArrayList<>();
         ids.add(t.id());
         for (GlobalIndex index : t.globalIndexes()) ids.add(index.storageId());
+        for (LocalIndex index : t.localIndexes()) ids.add(index.storageId());
         return ids;
     }
 
