@@ -25,6 +25,21 @@ public final class ConsumedCapacities {
                 .build();
     }
 
+    /**
+     * A read of a local secondary index that fetched unprojected attributes from the table: the index's
+     * units plus the fetches' ({@code tableUnits}), which INDEXES shows as the table's share.
+     */
+    public static ConsumedCapacity readLocalIndex(String returnConsumedCapacity, String tableName, String indexName,
+                                                  double indexUnits, double tableUnits) {
+        ConsumedCapacity total = build(returnConsumedCapacity, tableName, indexUnits + tableUnits, true);
+        if (total == null || !returnConsumedCapacity.equals("INDEXES")) return total;
+        return total.toBuilder()
+                .table(Capacity.builder().capacityUnits(tableUnits).readCapacityUnits(tableUnits).build())
+                .localSecondaryIndexes(java.util.Map.of(indexName,
+                        Capacity.builder().capacityUnits(indexUnits).readCapacityUnits(indexUnits).build()))
+                .build();
+    }
+
     public static ConsumedCapacity write(String returnConsumedCapacity, String tableName, double units) {
         return build(returnConsumedCapacity, tableName, units, false);
     }

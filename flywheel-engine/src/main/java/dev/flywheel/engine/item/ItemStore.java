@@ -3,6 +3,8 @@ package dev.flywheel.engine.item;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
+import dev.flywheel.engine.index.LocalIndexWrites;
+import dev.flywheel.storage.CompanionWrite;
 import dev.flywheel.storage.DerivedRecord;
 import dev.flywheel.storage.Expected;
 import dev.flywheel.storage.PartitionWrite;
@@ -26,6 +28,9 @@ import java.util.function.UnaryOperator;
  * item), in the same atomic storage write, so an index can never miss nor reorder a change. It runs
  * inside {@link Catalog#beginWrite}, deriving them under the table's definition current at that
  * moment, so a definition change (an index added) can wait for every write that did not see it.
+ *
+ * <p>The entries of the table's local secondary indexes are rows of companion tables in the item's
+ * partition ({@link LocalIndexWrites}), changed in the same atomic write as the item.
  */
 public final class ItemStore {
     private final Storage storage;
@@ -66,13 +71,16 @@ public final class ItemStore {
                 if (newItem == null && current == null) return new Change(null, null);
                 byte[] updated = newItem == null ? null : ItemCodec.encode(newItem);
                 // Rewriting the same bytes changes nothing anything derives from.
-                List<DerivedRecord> derived = Arrays.equals(current, updated) ? List.of()
-                        : changeLog.records(write.table(), current, updated);
+                boolean unchanged = Arrays.equals(current, updated);
+                List<DerivedRecord> derived = unchanged ? List.of() : changeLog.records(write.table(), current, updated);
+                List<CompanionWrite> companions = unchanged ? List.of()
+                        : LocalIndexWrites.companions(write.table(), oldItem, newItem);
                 Expected expected = Expected.value(current);
                 RowWrite row = updated == null
                         ? RowWrite.delete(key.sortKey(), expected)
                         : RowWrite.put(key.sortKey(), updated, expected);
-                PartitionWrite partitionWrite = new PartitionWrite(table.id(), key.partitionKey(), List.of(row), derived);
+                PartitionWrite partitionWrite = new PartitionWrite(table.id(), key.partitionKey(), List.of(row), derived,
+                        companions);
                 if (storage.write(partitionWrite) == WriteOutcome.APPLIED) {
                     if (!derived.isEmpty()) changeLog.appended(write.table());
                     return new Change(oldItem, newItem);
