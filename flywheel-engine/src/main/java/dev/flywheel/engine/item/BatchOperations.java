@@ -16,6 +16,7 @@ import dev.flywheel.model.shapes.BatchGetItemOutput;
 import dev.flywheel.model.shapes.BatchWriteItemInput;
 import dev.flywheel.model.shapes.BatchWriteItemOutput;
 import dev.flywheel.model.shapes.ConsumedCapacity;
+import dev.flywheel.model.shapes.ItemCollectionMetrics;
 import dev.flywheel.model.shapes.KeysAndAttributes;
 import dev.flywheel.model.shapes.WriteRequest;
 import java.nio.ByteBuffer;
@@ -80,13 +81,17 @@ public final class BatchOperations {
             }
         }
         Map<String, Double> units = new LinkedHashMap<>();
+        Map<String, List<ItemCollectionMetrics>> metrics = new LinkedHashMap<>();
         for (PlannedWrite w : plan) {
             ItemStore.Change change = items.write(w.table(), w.key(), old -> w.item());
             long size = Math.max(change.oldItem() == null ? 0 : ItemSize.of(change.oldItem()),
                     w.item() == null ? 0 : ItemSize.of(w.item()));
             units.merge(w.table().name(), CapacityUnits.write(size), Double::sum);
+            ItemCollectionMetrics m = items.collectionMetrics(request.returnItemCollectionMetrics(), w.table(), w.key());
+            if (m != null) metrics.computeIfAbsent(w.table().name(), n -> new ArrayList<>()).add(m);
         }
-        return new BatchWriteItemOutput(Map.of(), null, consumed(request.returnConsumedCapacity(), units, false));
+        return new BatchWriteItemOutput(Map.of(), metrics.isEmpty() ? null : metrics,
+                consumed(request.returnConsumedCapacity(), units, false));
     }
 
     public BatchGetItemOutput batchGetItem(BatchGetItemInput request) {

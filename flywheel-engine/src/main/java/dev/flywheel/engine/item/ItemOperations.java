@@ -69,7 +69,7 @@ public final class ItemOperations {
         long old = change.oldItem() == null ? 0 : ItemSize.of(change.oldItem());
         return new PutItemOutput(returnValues == ReturnValues.ALL_OLD ? change.oldItem() : null,
                 ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(Math.max(size, old))),
-                null);
+                items.collectionMetrics(request.returnItemCollectionMetrics(), table, key));
     }
 
     public GetItemOutput getItem(GetItemInput request) {
@@ -112,7 +112,7 @@ public final class ItemOperations {
         long old = change.oldItem() == null ? 0 : ItemSize.of(change.oldItem());
         return new DeleteItemOutput(returnValues == ReturnValues.ALL_OLD ? change.oldItem() : null,
                 ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(old)),
-                null);
+                items.collectionMetrics(request.returnItemCollectionMetrics(), table, key));
     }
 
     public UpdateItemOutput updateItem(UpdateItemInput request) {
@@ -164,7 +164,7 @@ public final class ItemOperations {
         };
         return new UpdateItemOutput(attributes == null || attributes.isEmpty() ? null : attributes,
                 ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(size)),
-                null);
+                items.collectionMetrics(request.returnItemCollectionMetrics(), table, key));
     }
 
     /** An UpdateItem's change: an UpdateExpression, or legacy AttributeUpdates, applied to the current item. */
