@@ -81,16 +81,19 @@ public final class BatchOperations {
             }
         }
         Map<String, Double> units = new LinkedHashMap<>();
-        Map<String, List<ItemCollectionMetrics>> metrics = new LinkedHashMap<>();
+        // One ItemCollectionMetrics per collection written (the last write's), by table.
+        Map<String, Map<Map<String, AttributeValue>, ItemCollectionMetrics>> metrics = new LinkedHashMap<>();
         for (PlannedWrite w : plan) {
             ItemStore.Change change = items.write(w.table(), w.key(), old -> w.item());
             long size = Math.max(change.oldItem() == null ? 0 : ItemSize.of(change.oldItem()),
                     w.item() == null ? 0 : ItemSize.of(w.item()));
             units.merge(w.table().name(), CapacityUnits.write(size), Double::sum);
             ItemCollectionMetrics m = items.collectionMetrics(request.returnItemCollectionMetrics(), w.table(), w.key());
-            if (m != null) metrics.computeIfAbsent(w.table().name(), n -> new ArrayList<>()).add(m);
+            if (m != null) metrics.computeIfAbsent(w.table().name(), n -> new LinkedHashMap<>()).put(m.itemCollectionKey(), m);
         }
-        return new BatchWriteItemOutput(Map.of(), metrics.isEmpty() ? null : metrics,
+        Map<String, List<ItemCollectionMetrics>> collections = new LinkedHashMap<>();
+        metrics.forEach((table, byKey) -> collections.put(table, List.copyOf(byKey.values())));
+        return new BatchWriteItemOutput(Map.of(), collections.isEmpty() ? null : collections,
                 consumed(request.returnConsumedCapacity(), units, false));
     }
 
