@@ -285,6 +285,39 @@ class LocalSecondaryIndexIT {
                 .hasMessageStartingWith("The table does not have the specified index: nope");
     }
 
+    /** The units of a write, in total and in each local index (null: none there). */
+    private static void assertUnits(ConsumedCapacity consumed, double total, Double byDate, Double byTotal) {
+        assertThat(consumed.capacityUnits()).isEqualTo(total);
+        assertThat(consumed.table().capacityUnits()).isEqualTo(1.0);
+        Map<String, Capacity> indexes = consumed.hasLocalSecondaryIndexes() ? consumed.localSecondaryIndexes() : Map.of();
+        assertThat(indexes.get("by-date") == null ? null : indexes.get("by-date").capacityUnits()).isEqualTo(byDate);
+        assertThat(indexes.get("by-total") == null ? null : indexes.get("by-total").capacityUnits()).isEqualTo(byTotal);
+    }
+
+    /** The figures are DynamoDB Local 3.3.1's for the same requests (and the Developer Guide's rules). */
+    @Test
+    void writesCostCapacityInEachIndexTheyWrite() {
+        String name = TablesIT.uniqueName("lsi-wcu");
+        ddb.createTable(orders(name).build());
+        Map<String, AttributeValue> key = Map.of("pk", s("a"), "sk", n(7));
+        ReturnConsumedCapacity indexes = ReturnConsumedCapacity.INDEXES;
+        assertUnits(ddb.putItem(b -> b.tableName(name).returnConsumedCapacity(indexes).item(Map.of("pk", s("a"),
+                "sk", n(7), "date", s("x"), "total", n(1), "status", s("s")))).consumedCapacity(), 3.0, 1.0, 1.0);
+        UpdateItemRequest.Builder update = UpdateItemRequest.builder().tableName(name).key(key).returnConsumedCapacity(indexes);
+        assertUnits(ddb.updateItem(update.updateExpression("SET note = :n")
+                .expressionAttributeValues(Map.of(":n", s("n"))).build()).consumedCapacity(), 1.0, null, null);
+        assertUnits(ddb.updateItem(update.updateExpression("SET #s = :v").expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":v", s("t"))).build()).consumedCapacity(), 2.0, 1.0, null);
+        assertUnits(ddb.updateItem(update.updateExpression("SET #s = :v").expressionAttributeNames(Map.of("#s", "date"))
+                .expressionAttributeValues(Map.of(":v", s("y"))).build()).consumedCapacity(), 3.0, 2.0, null);
+        assertUnits(ddb.updateItem(update.updateExpression("REMOVE #s").expressionAttributeNames(Map.of("#s", "date"))
+                .expressionAttributeValues(null).build()).consumedCapacity(), 2.0, 1.0, null);
+        assertUnits(ddb.deleteItem(b -> b.tableName(name).key(key).returnConsumedCapacity(indexes)).consumedCapacity(),
+                2.0, null, 1.0);
+        assertUnits(ddb.deleteItem(b -> b.tableName(name).key(key).returnConsumedCapacity(indexes)).consumedCapacity(),
+                1.0, null, null);
+    }
+
     @Test
     void pagesResumeFromTheTableAndIndexKeys() {
         String name = TablesIT.uniqueName("lsi-pages");

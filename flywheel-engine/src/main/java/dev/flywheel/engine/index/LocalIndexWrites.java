@@ -7,7 +7,10 @@ import dev.flywheel.model.AttributeValue;
 import dev.flywheel.storage.CompanionWrite;
 import dev.flywheel.storage.Expected;
 import dev.flywheel.storage.RowWrite;
+import dev.flywheel.engine.capacity.CapacityUnits;
+import dev.flywheel.engine.item.ItemSize;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,5 +48,31 @@ public final class LocalIndexWrites {
             if (!rows.isEmpty()) companions.add(new CompanionWrite(index.storageId(), rows));
         }
         return companions;
+    }
+
+    /**
+     * The write capacity a change of an item costs in each of the table's local indexes, by index name
+     * (only those it writes), as the Developer Guide's "Provisioned throughput considerations for local
+     * secondary indexes" counts it: an entry put or deleted is one write of its size; an entry that moves
+     * (its index key changed) is two, the old entry's and the new one's; an entry whose projected
+     * attributes change in place is one; an item in the index neither before nor after costs nothing.
+     */
+    public static Map<String, Double> writeCapacity(TableDefinition table, Map<String, AttributeValue> oldItem,
+                                                    Map<String, AttributeValue> newItem) {
+        if (table.localIndexes().isEmpty()) return Map.of();
+        Map<String, Double> units = new LinkedHashMap<>();
+        for (LocalIndex index : table.localIndexes()) {
+            IndexEntry before = oldItem == null ? null : IndexEntry.of(table, index, oldItem);
+            IndexEntry after = newItem == null ? null : IndexEntry.of(table, index, newItem);
+            double cost = 0;
+            if (before != null && after != null && before.sameRow(after)) {
+                if (!before.item().equals(after.item())) cost = CapacityUnits.write(ItemSize.of(after.item()));
+            } else {
+                if (before != null) cost += CapacityUnits.write(ItemSize.of(before.item()));
+                if (after != null) cost += CapacityUnits.write(ItemSize.of(after.item()));
+            }
+            if (cost > 0) units.put(index.name(), cost);
+        }
+        return units;
     }
 }

@@ -5,6 +5,7 @@ import dev.flywheel.engine.expressions.ParsedExpressions;
 import dev.flywheel.engine.expressions.RequestExpressions;
 import dev.flywheel.engine.capacity.CapacityUnits;
 import dev.flywheel.engine.capacity.ConsumedCapacities;
+import dev.flywheel.engine.index.LocalIndexWrites;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.expression.Projection;
@@ -88,6 +89,10 @@ public final class BatchOperations {
             long size = Math.max(change.oldItem() == null ? 0 : ItemSize.of(change.oldItem()),
                     w.item() == null ? 0 : ItemSize.of(w.item()));
             units.merge(w.table().name(), CapacityUnits.write(size), Double::sum);
+            // Local index writes count in the table's total (BatchWriteItem shows no per-index share here).
+            for (double indexUnits : LocalIndexWrites.writeCapacity(w.table(), change.oldItem(), change.newItem()).values()) {
+                units.merge(w.table().name(), indexUnits, Double::sum);
+            }
             ItemCollectionMetrics m = items.collectionMetrics(request.returnItemCollectionMetrics(), w.table(), w.key());
             if (m != null) metrics.computeIfAbsent(w.table().name(), n -> new LinkedHashMap<>()).put(m.itemCollectionKey(), m);
         }
