@@ -4,15 +4,23 @@ import static dev.flywheel.it.GlobalSecondaryIndexIT.definition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
@@ -383,6 +391,72 @@ class LocalSecondaryIndexIT {
         assertThat(ddb.putItem(b -> b.tableName(plain).item(Map.of("pk", s("a"), "sk", n(1)))
                 .returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE)).itemCollectionMetrics())
                 .as("a table without local indexes has no item collections").isNull();
+    }
+
+    /**
+     * Entries are written in the item's own atomic write, so a server killed in the middle of writes that
+     * create, move and remove index keys leaves every index exactly matching its items after a restart.
+     */
+    @Test
+    @Tag("slow")
+    void indexesMatchTheirItemsAfterKill9(@TempDir Path dataDir) throws Exception {
+        String name = "lsi-crash";
+        try (ServerProcess server = ServerProcess.jar(dataDir)) {
+            try (DynamoDbClient client = Clients.sync(server.endpoint())) {
+                client.createTable(orders(name).build());
+            }
+            CountDownLatch enoughWritten = new CountDownLatch(2);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                String pk = "w" + w;
+                writers.add(pool.submit(() -> {
+                    Random random = new Random(pk.hashCode());
+                    try (DynamoDbClient client = Clients.sync(server.endpoint())) {
+                        for (int i = 0; ; i++) {
+                            long sk = random.nextInt(20);
+                            if (random.nextInt(4) == 0) {
+                                client.deleteItem(b -> b.tableName(name).key(Map.of("pk", s(pk), "sk", n(sk))));
+                            } else if (random.nextBoolean()) {
+                                client.putItem(b -> b.tableName(name).item(order(pk, sk, "d" + random.nextInt(5),
+                                        random.nextInt(5), "open")));
+                            } else {
+                                client.updateItem(b -> b.tableName(name).key(Map.of("pk", s(pk), "sk", n(sk)))
+                                        .updateExpression("SET #r = :r REMOVE #d").expressionAttributeNames(Map.of(
+                                                "#r", "rank", "#d", "date"))
+                                        .expressionAttributeValues(Map.of(":r", n(random.nextInt(5)))));
+                            }
+                            if (i == 300) enoughWritten.countDown();
+                        }
+                    } catch (RuntimeException expected) {
+                        // the server was killed under us: stop writing
+                    }
+                    return null;
+                }));
+            }
+            enoughWritten.await();
+            server.kill();
+            for (Future<?> f : writers) f.get();
+            pool.shutdown();
+        }
+        try (ServerProcess restarted = ServerProcess.jar(dataDir);
+             DynamoDbClient client = Clients.sync(restarted.endpoint())) {
+            List<Map<String, AttributeValue>> items = client.scan(b -> b.tableName(name).consistentRead(true)).items();
+            assertThat(items).isNotEmpty();
+            for (String index : List.of("by-date", "by-total", "by-rank")) {
+                String range = switch (index) { case "by-date" -> "date"; case "by-total" -> "total"; default -> "rank"; };
+                Set<String> expected = new HashSet<>();
+                for (Map<String, AttributeValue> item : items) {
+                    if (item.containsKey(range)) expected.add(item.get("pk").s() + "/" + item.get("sk").n() + "/" + item.get(range));
+                }
+                Set<String> actual = new HashSet<>();
+                for (Map<String, AttributeValue> entry : client.scan(b -> b.tableName(name).indexName(index)
+                        .consistentRead(true)).items()) {
+                    assertThat(actual.add(entry.get("pk").s() + "/" + entry.get("sk").n() + "/" + entry.get(range))).isTrue();
+                }
+                assertThat(actual).as("index %s", index).isEqualTo(expected);
+            }
+        }
     }
 
     /** An order as the Enhanced Client maps it, with a local index on its date. */
