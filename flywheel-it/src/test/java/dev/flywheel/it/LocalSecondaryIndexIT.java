@@ -190,6 +190,19 @@ class LocalSecondaryIndexIT {
         assertThatThrownBy(() -> ddb.updateTable(b -> b.tableName(name)
                 .globalSecondaryIndexUpdates(u -> u.delete(d -> d.indexName("by-date")))))
                 .hasMessageStartingWith("Cannot delete an index that is not a GlobalSecondaryIndex: by-date");
+
+        // A global index sharing a key attribute with a local one: removing it keeps the attribute's definition.
+        ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName("g-total")
+                .keySchema(KeySchemaElement.builder().attributeName("total").keyType(KeyType.HASH).build())
+                .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)))));
+        server.awaitIndexes();
+        ddb.updateTable(b -> b.tableName(name).globalSecondaryIndexUpdates(u -> u.delete(d -> d.indexName("g-total"))));
+        server.awaitIndexes();
+        TableDescription described = ddb.describeTable(b -> b.tableName(name)).table();
+        assertThat(described.hasGlobalSecondaryIndexes()).isFalse();
+        assertThat(described.attributeDefinitions()).extracting(AttributeDefinition::attributeName)
+                .containsExactly("pk", "sk", "date", "total", "rank");
+        assertThat(described.localSecondaryIndexes()).hasSize(3);
     }
 
     @Test
