@@ -76,6 +76,12 @@ public final class ItemStore {
      * to abandon the write (a failed condition).
      */
     public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change) {
+        return write(table, key, change, ChangeOrigin.REQUEST);
+    }
+
+    /** As {@link #write(TableDefinition, ItemKey, UnaryOperator)}, on behalf of {@code origin}. */
+    public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
+                        ChangeOrigin origin) {
         try (Catalog.Write write = catalog.beginWrite(table)) {
             while (true) {
                 byte[] current = storage.get(table.id(), key.partitionKey(), key.sortKey());
@@ -85,7 +91,8 @@ public final class ItemStore {
                 byte[] updated = newItem == null ? null : ItemCodec.encode(newItem);
                 // Rewriting the same bytes changes nothing anything derives from.
                 boolean unchanged = Arrays.equals(current, updated);
-                List<DerivedRecord> derived = unchanged ? List.of() : changeLog.records(write.table(), current, updated);
+                List<DerivedRecord> derived = unchanged ? List.of()
+                        : changeLog.records(write.table(), current, updated, origin);
                 List<CompanionWrite> companions = unchanged ? List.of()
                         : LocalIndexWrites.companions(write.table(), oldItem, newItem);
                 if (!unchanged) collections.checkLimit(write.table(), key, oldItem, newItem);

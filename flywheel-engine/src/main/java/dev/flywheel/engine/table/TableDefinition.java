@@ -20,6 +20,8 @@ import java.util.function.UnaryOperator;
  * @param tags in the order they were added
  * @param globalIndexes in the order they were created
  * @param localIndexes in the order given at CreateTable (the only time they can be defined)
+ * @param stream the latest stream, enabled or not; null when the table never had one
+ * @param timeToLive null when time to live was never enabled
  */
 public record TableDefinition(
         long id,
@@ -41,7 +43,9 @@ public record TableDefinition(
         Instant tableClassUpdated,
         Map<String, String> tags,
         List<GlobalIndex> globalIndexes,
-        List<LocalIndex> localIndexes) {
+        List<LocalIndex> localIndexes,
+        StreamSettings stream,
+        TimeToLiveSettings timeToLive) {
 
     public static final String PROVISIONED = "PROVISIONED";
     public static final String PAY_PER_REQUEST = "PAY_PER_REQUEST";
@@ -64,6 +68,27 @@ public record TableDefinition(
 
     public boolean isKeyAttribute(String attributeName) {
         return hashKey.name().equals(attributeName) || (rangeKey != null && rangeKey.name().equals(attributeName));
+    }
+
+    /** The definition with {@code settings} as its latest stream. */
+    TableDefinition withStream(StreamSettings settings) {
+        return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
+                readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, globalIndexes,
+                localIndexes, settings, timeToLive);
+    }
+
+    /** The definition with {@code settings} as its time to live. */
+    public TableDefinition withTimeToLive(TimeToLiveSettings settings) {
+        return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
+                readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, globalIndexes,
+                localIndexes, stream, settings);
+    }
+
+    /** True when writes to the table append stream records. */
+    public boolean hasEnabledStream() {
+        return stream != null && stream.enabled();
     }
 
     /** The global secondary index named {@code indexName}, or null. */
@@ -97,32 +122,37 @@ public record TableDefinition(
                                 Instant increased, Instant decreased, long decreases) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, mode, read, write,
                 creationDateTime, payPerRequestSince, increased, decreased, decreases, deletionProtection,
-                tableClass, tableClassUpdated, tags, globalIndexes, localIndexes);
+                tableClass, tableClassUpdated, tags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     TableDefinition withDeletionProtection(boolean enabled) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes, localIndexes);
+                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     TableDefinition withTableClass(String newClass, Instant when) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes, localIndexes);
+                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     TableDefinition withTags(Map<String, String> newTags) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes, localIndexes);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     /** The definition with these indexes and attribute definitions (an index was added or removed). */
     TableDefinition withGlobalIndexes(List<GlobalIndex> indexes, Map<String, String> definitions) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, definitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes, localIndexes);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes, localIndexes, stream,
+                timeToLive);
     }
 
     /** The definition with the index named {@code indexName} replaced by {@code change} applied to it. */

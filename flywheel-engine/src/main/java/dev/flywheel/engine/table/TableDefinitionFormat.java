@@ -25,6 +25,8 @@ final class TableDefinitionFormat {
             LAST_INCREASE = 12, LAST_DECREASE = 13, DECREASES_TODAY = 14, DELETION_PROTECTION = 15,
             TABLE_CLASS = 16, TABLE_CLASS_UPDATED = 17, TAGS = 18, GLOBAL_INDEXES = 19, LOCAL_INDEXES = 20,
             END = 0;
+    // 22-24 are reserved for more stream fields, 26-27 for time to live's.
+    private static final int STREAM = 21, TIME_TO_LIVE = 25;
     // Field tags inside one global secondary index (GLOBAL_INDEXES): persisted, append only.
     private static final int INDEX_NAME = 1, INDEX_STORAGE_ID = 2, INDEX_HASH_KEY = 3, INDEX_RANGE_KEY = 4,
             INDEX_PROJECTION = 5, INDEX_NON_KEY_ATTRIBUTES = 6, INDEX_READ_UNITS = 7, INDEX_WRITE_UNITS = 8,
@@ -71,6 +73,18 @@ final class TableDefinitionFormat {
                 out.writeInt(t.localIndexes().size());
                 for (LocalIndex index : t.localIndexes()) writeLocalIndex(out, index);
             }
+            StreamSettings stream = t.stream();
+            if (stream != null) {
+                out.writeByte(STREAM);
+                out.writeLong(stream.logId()); out.writeUTF(stream.label()); out.writeUTF(stream.viewType());
+                out.writeBoolean(stream.enabled());
+            }
+            TimeToLiveSettings ttl = t.timeToLive();
+            if (ttl != null) {
+                out.writeByte(TIME_TO_LIVE);
+                out.writeUTF(ttl.attributeName()); out.writeBoolean(ttl.enabled());
+                out.writeLong(ttl.lastChanged().getEpochSecond()); out.writeInt(ttl.lastChanged().getNano());
+            }
             out.writeByte(END);
             out.flush();
             return bytes.toByteArray();
@@ -92,6 +106,8 @@ final class TableDefinitionFormat {
             List<LocalIndex> localIndexes = List.of();
             Instant created = null, ppr = null, inc = null, dec = null, classUpdated = null;
             boolean protection = false;
+            StreamSettings stream = null;
+            TimeToLiveSettings ttl = null;
             for (int tag = in.readUnsignedByte(); tag != END; tag = in.readUnsignedByte()) {
                 switch (tag) {
                     case ID -> id = in.readLong();
@@ -114,11 +130,14 @@ final class TableDefinitionFormat {
                     case TAGS -> tags = readMap(in);
                     case GLOBAL_INDEXES -> indexes = readIndexes(in);
                     case LOCAL_INDEXES -> localIndexes = readLocalIndexes(in);
+                    case STREAM -> stream = new StreamSettings(in.readLong(), in.readUTF(), in.readUTF(), in.readBoolean());
+                    case TIME_TO_LIVE -> ttl = new TimeToLiveSettings(in.readUTF(), in.readBoolean(), readInstant(in));
                     default -> throw new IllegalStateException("unknown table definition field " + tag);
                 }
             }
             return new TableDefinition(id, name, tableId, hash, range, attributes, billing, read, write, created,
-                    ppr, inc, dec, decreases, protection, tableClass, classUpdated, tags, indexes, localIndexes);
+                    ppr, inc, dec, decreases, protection, tableClass, classUpdated, tags, indexes, localIndexes, stream,
+                    ttl);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

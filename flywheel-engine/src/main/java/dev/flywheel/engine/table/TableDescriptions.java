@@ -8,6 +8,7 @@ import dev.flywheel.model.shapes.LocalSecondaryIndexDescription;
 import dev.flywheel.model.shapes.Projection;
 import dev.flywheel.model.shapes.KeySchemaElement;
 import dev.flywheel.model.shapes.ProvisionedThroughputDescription;
+import dev.flywheel.model.shapes.StreamSpecification;
 import dev.flywheel.model.shapes.TableClassSummary;
 import dev.flywheel.model.shapes.TableDescription;
 import dev.flywheel.storage.Storage;
@@ -70,6 +71,10 @@ final class TableDescriptions {
                 .deletionProtectionEnabled(t.deletionProtection())
                 .localSecondaryIndexes(localIndexes)
                 .globalSecondaryIndexes(indexes)
+                .streamSpecification(t.hasEnabledStream()
+                        ? new StreamSpecification(true, t.stream().viewType()) : null)
+                .latestStreamLabel(t.stream() == null ? null : t.stream().label())
+                .latestStreamArn(t.stream() == null ? null : arns.stream(t.name(), t.stream().label()))
                 .build();
     }
 

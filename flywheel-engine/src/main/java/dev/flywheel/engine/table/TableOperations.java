@@ -43,10 +43,12 @@ public final class TableOperations {
     private final Clock clock;
     private final TableDescriptions descriptions;
     private final Encryption encryption;
+    private final StreamCatalog streams;
 
     /** {@code encryption} null: tables are stored in the clear, and SSESpecification is refused (engine tests). */
-    public TableOperations(Catalog catalog, Storage storage, Clock clock, Encryption encryption) {
+    public TableOperations(Catalog catalog, StreamCatalog streams, Storage storage, Clock clock, Encryption encryption) {
         this.catalog = catalog;
+        this.streams = streams;
         this.clock = clock;
         this.encryption = encryption;
         this.descriptions = new TableDescriptions(catalog.arns(), storage, encryption);
@@ -54,8 +56,7 @@ public final class TableOperations {
 
     public CreateTableOutput createTable(CreateTableInput request) {
         TableNames.validate(request.tableName());
-        Unsupported.whenTrue(request.streamSpecification() != null && Boolean.TRUE.equals(request.streamSpecification().streamEnabled()),
-                "StreamSpecification");
+        StreamSpecifications.validateForCreateTable(request.streamSpecification());
         Unsupported.whenPresent(request.resourcePolicy(), "ResourcePolicy");
         Unsupported.whenPresent(request.warmThroughput(), "WarmThroughput");
         Unsupported.whenPresent(request.onDemandThroughput(), "OnDemandThroughput");
@@ -141,8 +142,17 @@ public final class TableOperations {
                 billingMode.equals(TableDefinition.PAY_PER_REQUEST) ? now : null, null, null, 0,
                 Boolean.TRUE.equals(request.deletionProtectionEnabled()),
                 request.tableClass() == null ? TableDefinition.STANDARD : request.tableClass(), null, tags,
-                withStorage(indexes), localIndexes.stream().map(i -> i.withStorageId(catalog.allocateId())).toList());
-        catalog.create(table);
+                withStorage(indexes), localIndexes.stream().map(i -> i.withStorageId(catalog.allocateId())).toList(),
+                null, null);
+        if (StreamSpecifications.enables(request.streamSpecification())) {
+            table = table.withStream(streams.create(table, request.streamSpecification().streamViewType(), now));
+        }
+        try {
+            catalog.create(table);
+        } catch (RuntimeException e) {
+            if (table.stream() != null) streams.forget(table.stream().logId());
+            throw e;
+        }
         return new CreateTableOutput(descriptions.describe(table, "CREATING", false));
     }
 
@@ -182,7 +192,6 @@ public final class TableOperations {
     }
 
     public UpdateTableOutput updateTable(UpdateTableInput request) {
-        Unsupported.whenPresent(request.streamSpecification(), "StreamSpecification");
         if (encryption == null) Unsupported.whenPresent(request.sseSpecification(), "SSESpecification");
         Unsupported.whenPresent(request.replicaUpdates(), "ReplicaUpdates");
         Unsupported.whenPresent(request.multiRegionConsistency(), "MultiRegionConsistency");
@@ -192,13 +201,17 @@ public final class TableOperations {
         Unsupported.whenPresent(request.globalTableSettingsReplicationMode(), "GlobalTableSettingsReplicationMode");
         List<GlobalSecondaryIndexUpdate> indexUpdates = request.globalSecondaryIndexUpdates();
         if (request.billingMode() == null && request.provisionedThroughput() == null && request.tableClass() == null
-                && request.deletionProtectionEnabled() == null && indexUpdates == null && request.sseSpecification() == null) {
+                && request.deletionProtectionEnabled() == null && indexUpdates == null && request.sseSpecification() == null
+                && request.streamSpecification() == null) {
             throw new ValidationException("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled,"
                     + " GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         }
         ManagedKey newKey = request.sseSpecification() == null ? null : encryption.keyFor(request.sseSpecification());
         boolean changesTableCapacity = request.billingMode() != null || request.provisionedThroughput() != null;
         if (indexUpdates != null) GlobalIndexUpdates.validate(indexUpdates, changesTableCapacity);
+        StreamSpecifications.validateForUpdateTable(request.streamSpecification(),
+                request.provisionedThroughput() != null || TableDefinition.PROVISIONED.equals(request.billingMode()),
+                indexUpdates != null && indexUpdates.stream().anyMatch(u -> u.create() != null || u.delete() != null));
         Instant now = clock.instant();
         boolean[] changesCapacity = {false};
         TableDefinition updated = catalog.update(request.tableName(), current -> {
@@ -224,8 +237,18 @@ public final class TableOperations {
                 encryption.switchKey(storageIds(t), newKey);
                 changesCapacity[0] = true;
             }
+            if (request.streamSpecification() != null) {
+                // Last: it creates a stream, which nothing after it may abandon.
+                t = StreamSpecifications.apply(t, request.streamSpecification(), streams, now);
+                changesCapacity[0] = true;
+            }
             return t;
         });
+        if (request.streamSpecification() != null && !updated.hasEnabledStream() && updated.stream() != null) {
+            // Writes that saw the stream enabled may still be appending: its last shard ends after them.
+            catalog.awaitWritesInFlight();
+            streams.disable(updated.stream().logId(), now);
+        }
         return new UpdateTableOutput(descriptions.describe(updated, changesCapacity[0] ? "UPDATING" : "ACTIVE", true));
     }
 
@@ -277,6 +300,8 @@ public final class TableOperations {
         }
         DeleteTableOutput output = new DeleteTableOutput(descriptions.describe(table, "DELETING", true));
         catalog.delete(table);
+        // The stream stays readable for 24 hours; deletion waited for the writes in flight, so its log has ended.
+        if (table.hasEnabledStream()) streams.disable(table.stream().logId(), clock.instant());
         return output;
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.flywheel.engine.expressions.ParsedExpressions;
 import dev.flywheel.engine.table.Arns;
 import dev.flywheel.engine.table.Catalog;
+import dev.flywheel.engine.table.StreamCatalog;
 import dev.flywheel.engine.table.TableOperations;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ItemCollectionSizeLimitExceededException;
@@ -35,7 +36,7 @@ class ItemCollectionsTest {
             new ItemStore(storage, catalog, ItemChangeLog.NONE, new ItemCollections(storage, LIMIT)), new ParsedExpressions());
 
     ItemCollectionsTest() {
-        new TableOperations(catalog, storage, Clock.systemUTC(), null).createTable(CreateTableInput.builder()
+        new TableOperations(catalog, new StreamCatalog(storage, catalog), storage, Clock.systemUTC(), null).createTable(CreateTableInput.builder()
                 .tableName("orders").billingMode("PAY_PER_REQUEST")
                 .attributeDefinitions(List.of(new AttributeDefinition("pk", "S"), new AttributeDefinition("sk", "N"),
                         new AttributeDefinition("date", "S")))

@@ -17,7 +17,16 @@ class TableDefinitionFormatTest {
         return new TableDefinition(7, "orders", "3f1c0b7e-0000-4000-8000-000000000000", new KeyAttribute("pk", "S"),
                 new KeyAttribute("sk", "N"), Map.of("pk", "S", "sk", "N", "customer", "S", "total", "N"),
                 TableDefinition.PROVISIONED, 5, 6, Instant.ofEpochSecond(1_700_000_000, 123), null, null, null, 0,
-                false, TableDefinition.STANDARD, null, Map.of("team", "db"), indexes, localIndexes);
+                false, TableDefinition.STANDARD, null, Map.of("team", "db"), indexes, localIndexes, null, null);
+    }
+
+    @Test
+    void streamAndTimeToLiveRoundTrip() {
+        TableDefinition t = table(List.of())
+                .withStream(new StreamSettings(12, "2026-11-24T18:50:00.123", StreamSettings.NEW_AND_OLD_IMAGES, false))
+                .withTimeToLive(new TimeToLiveSettings("expires", true, Instant.ofEpochSecond(1_800_000_000, 5)));
+        assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(t))).isEqualTo(t);
+        assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(table(List.of()))).stream()).isNull();
     }
 
     @Test
