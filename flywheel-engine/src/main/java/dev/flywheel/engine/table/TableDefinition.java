@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
  * @param billingMode PROVISIONED or PAY_PER_REQUEST
  * @param tags in the order they were added
  * @param globalIndexes in the order they were created
+ * @param localIndexes in the order given at CreateTable (the only time they can be defined)
  * @param stream the latest stream, enabled or not; null when the table never had one
  * @param timeToLive null when time to live was never enabled
  */
@@ -42,6 +43,7 @@ public record TableDefinition(
         Instant tableClassUpdated,
         Map<String, String> tags,
         List<GlobalIndex> globalIndexes,
+        List<LocalIndex> localIndexes,
         StreamSettings stream,
         TimeToLiveSettings timeToLive) {
 
@@ -53,6 +55,7 @@ public record TableDefinition(
         attributeDefinitions = Collections.unmodifiableMap(new LinkedHashMap<>(attributeDefinitions));
         tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
         globalIndexes = List.copyOf(globalIndexes);
+        localIndexes = List.copyOf(localIndexes);
     }
 
     public List<KeyAttribute> keyAttributes() {
@@ -72,7 +75,7 @@ public record TableDefinition(
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
                 lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, globalIndexes,
-                settings, timeToLive);
+                localIndexes, settings, timeToLive);
     }
 
     /** The definition with {@code settings} as its time to live. */
@@ -80,7 +83,7 @@ public record TableDefinition(
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
                 lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, globalIndexes,
-                stream, settings);
+                localIndexes, stream, settings);
     }
 
     /** True when writes to the table append stream records. */
@@ -96,9 +99,20 @@ public record TableDefinition(
         return null;
     }
 
-    /** True when {@code attributeName} is a key attribute of some global secondary index. */
+    /** The local secondary index named {@code indexName}, or null. */
+    public LocalIndex localIndex(String indexName) {
+        for (LocalIndex index : localIndexes) {
+            if (index.name().equals(indexName)) return index;
+        }
+        return null;
+    }
+
+    /** True when {@code attributeName} is a key attribute of some secondary index, global or local. */
     public boolean isIndexKeyAttribute(String attributeName) {
         for (GlobalIndex index : globalIndexes) {
+            if (index.keySchema().contains(attributeName)) return true;
+        }
+        for (LocalIndex index : localIndexes) {
             if (index.keySchema().contains(attributeName)) return true;
         }
         return false;
@@ -108,32 +122,37 @@ public record TableDefinition(
                                 Instant increased, Instant decreased, long decreases) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, mode, read, write,
                 creationDateTime, payPerRequestSince, increased, decreased, decreases, deletionProtection,
-                tableClass, tableClassUpdated, tags, globalIndexes, stream, timeToLive);
+                tableClass, tableClassUpdated, tags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     TableDefinition withDeletionProtection(boolean enabled) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes, stream, timeToLive);
+                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     TableDefinition withTableClass(String newClass, Instant when) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes, stream, timeToLive);
+                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     TableDefinition withTags(Map<String, String> newTags) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes, stream, timeToLive);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     /** The definition with these indexes and attribute definitions (an index was added or removed). */
     TableDefinition withGlobalIndexes(List<GlobalIndex> indexes, Map<String, String> definitions) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, definitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes, stream, timeToLive);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes, localIndexes, stream,
+                timeToLive);
     }
 
     /** The definition with the index named {@code indexName} replaced by {@code change} applied to it. */
@@ -152,7 +171,8 @@ public record TableDefinition(
         indexes.removeIf(index -> index.name().equals(indexName));
         Map<String, String> definitions = new LinkedHashMap<>(attributeDefinitions);
         definitions.keySet().removeIf(attribute -> !isKeyAttribute(attribute)
-                && indexes.stream().noneMatch(index -> index.keySchema().contains(attribute)));
+                && indexes.stream().noneMatch(index -> index.keySchema().contains(attribute))
+                && localIndexes.stream().noneMatch(index -> index.keySchema().contains(attribute)));
         return withGlobalIndexes(indexes, definitions);
     }
 }

@@ -56,7 +56,6 @@ public final class TableOperations {
 
     public CreateTableOutput createTable(CreateTableInput request) {
         TableNames.validate(request.tableName());
-        Unsupported.whenPresent(request.localSecondaryIndexes(), "LocalSecondaryIndexes");
         StreamSpecifications.validateForCreateTable(request.streamSpecification());
         Unsupported.whenPresent(request.resourcePolicy(), "ResourcePolicy");
         Unsupported.whenPresent(request.warmThroughput(), "WarmThroughput");
@@ -92,7 +91,7 @@ public final class TableOperations {
         List<GlobalIndexRequests.Requested> requestedIndexes = request.globalSecondaryIndexes() == null ? null
                 : request.globalSecondaryIndexes().stream().map(g -> new GlobalIndexRequests.Requested(g.indexName(),
                         g.keySchema(), g.projection(), g.provisionedThroughput())).toList();
-        if (requestedIndexes == null && definitions.size() != keyNames.size()) {
+        if (requestedIndexes == null && request.localSecondaryIndexes() == null && definitions.size() != keyNames.size()) {
             throw new ValidationException(INVALID + "Number of attributes in KeySchema does not exactly match number of"
                     + " attributes defined in AttributeDefinitions");
         }
@@ -113,10 +112,21 @@ public final class TableOperations {
             throw new ValidationException(INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified"
                     + " when BillingMode is PAY_PER_REQUEST");
         }
+        List<LocalIndex> localIndexes = List.of();
+        if (request.localSecondaryIndexes() != null) {
+            localIndexes = LocalIndexRequests.forCreateTable(request.localSecondaryIndexes(), new KeySchema(hash, range),
+                    definitions);
+        }
         List<GlobalIndex> indexes = List.of();
         if (requestedIndexes != null) {
-            indexes = GlobalIndexRequests.forCreateTable(requestedIndexes, definitions, billingMode);
-            GlobalIndexRequests.checkAllDefinitionsUsed(new KeySchema(hash, range), indexes, definitions);
+            indexes = GlobalIndexRequests.forCreateTable(requestedIndexes, definitions, billingMode, localIndexes);
+        } else {
+            GlobalIndexRequests.checkProjectedAttributes(localIndexes);
+        }
+        if (requestedIndexes != null || !localIndexes.isEmpty()) {
+            List<SecondaryIndex> all = new java.util.ArrayList<>(localIndexes);
+            all.addAll(indexes);
+            GlobalIndexRequests.checkAllDefinitionsUsed(new KeySchema(hash, range), all, definitions);
         }
         Map<String, String> tags = Tags.validated(Map.of(), request.tags());
         if (catalog.find(request.tableName()) != null) {
@@ -132,7 +142,8 @@ public final class TableOperations {
                 billingMode.equals(TableDefinition.PAY_PER_REQUEST) ? now : null, null, null, 0,
                 Boolean.TRUE.equals(request.deletionProtectionEnabled()),
                 request.tableClass() == null ? TableDefinition.STANDARD : request.tableClass(), null, tags,
-                withStorage(indexes), null, null);
+                withStorage(indexes), localIndexes.stream().map(i -> i.withStorageId(catalog.allocateId())).toList(),
+                null, null);
         if (StreamSpecifications.enables(request.streamSpecification())) {
             table = table.withStream(streams.create(table, request.streamSpecification().streamViewType(), now));
         }
@@ -245,6 +256,7 @@ public final class TableOperations {
         List<Long> ids = new java.util.ArrayList<>();
         ids.add(t.id());
         for (GlobalIndex index : t.globalIndexes()) ids.add(index.storageId());
+        for (LocalIndex index : t.localIndexes()) ids.add(index.storageId());
         return ids;
     }
 
