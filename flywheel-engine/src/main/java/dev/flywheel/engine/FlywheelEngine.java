@@ -12,6 +12,7 @@ import dev.flywheel.engine.table.Arns;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableOperations;
 import dev.flywheel.engine.table.TagOperations;
+import dev.flywheel.engine.transaction.TransactionOperations;
 import dev.flywheel.engine.ttl.TimeToLiveOperations;
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.shapes.*;
@@ -39,6 +40,7 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
     private final TimeToLiveOperations timeToLive;
     private final BatchOperations batches;
     private final QueryOperations queries;
+    private final TransactionOperations transactions;
     private final IndexMaintenance indexMaintenance;
     private final Catalog catalog;
 
@@ -63,6 +65,9 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
         this.items = new ItemOperations(catalog, itemStore, parsed);
         this.batches = new BatchOperations(catalog, itemStore, parsed);
         this.queries = new QueryOperations(catalog, storage, parsed);
+        this.transactions = new TransactionOperations(storage, catalog, itemStore, parsed, config.clock());
+        // Before any request: a transaction a crash interrupted is completed or rolled back, nothing stays locked.
+        transactions.recover();
         this.tags = new TagOperations(catalog);
         this.timeToLive = new TimeToLiveOperations(catalog);
         if (config.maintainIndexes()) indexMaintenance.start();
@@ -117,6 +122,13 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
 
     @Override public BatchGetItemOutput batchGetItem(BatchGetItemInput request) { return batches.batchGetItem(request); }
     @Override public BatchWriteItemOutput batchWriteItem(BatchWriteItemInput request) { return batches.batchWriteItem(request); }
+
+    @Override public TransactWriteItemsOutput transactWriteItems(TransactWriteItemsInput request) {
+        return transactions.transactWriteItems(request);
+    }
+    @Override public TransactGetItemsOutput transactGetItems(TransactGetItemsInput request) {
+        return transactions.transactGetItems(request);
+    }
 
     @Override public Void tagResource(TagResourceInput request) { tags.tagResource(request); return null; }
     @Override public Void untagResource(UntagResourceInput request) { tags.untagResource(request); return null; }

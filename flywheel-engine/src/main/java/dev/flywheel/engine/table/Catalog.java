@@ -80,8 +80,12 @@ public final class Catalog {
         return table;
     }
 
-    /** The storage id of the table a storage id belongs to (an index's table); the id itself otherwise. */
+    /**
+     * The storage id of the table a storage id belongs to (an index's table, a lock table's:
+     * {@link TableDefinition#lockTableId}); the id itself otherwise.
+     */
     public long tableOfStorageId(long storageId) {
+        if (storageId < 0) return -storageId;
         return indexOwners.getOrDefault(storageId, storageId);
     }
 
@@ -157,6 +161,7 @@ public final class Catalog {
         tables.remove(table.name());
         writes.awaitWritesInFlight();
         storage.dropTable(table.id());
+        storage.dropTable(table.lockTableId());
         deletions++;
         changed();
     }

@@ -1,0 +1,237 @@
+package dev.flywheel.engine.transaction;
+
+import dev.flywheel.engine.item.ItemCodec;
+import dev.flywheel.engine.item.ItemKey;
+import dev.flywheel.engine.item.ItemLock;
+import dev.flywheel.engine.item.ItemStore;
+import dev.flywheel.engine.table.Catalog;
+import dev.flywheel.engine.table.TableDefinition;
+import dev.flywheel.engine.transaction.TransactionRecord.Effect;
+import dev.flywheel.engine.transaction.TransactionRecord.Entry;
+import dev.flywheel.engine.transaction.TransactionRecord.State;
+import dev.flywheel.model.AttributeValue;
+import dev.flywheel.model.DynamoDbException.ConditionalCheckFailedException;
+import dev.flywheel.model.DynamoDbException.ResourceNotFoundException;
+import dev.flywheel.model.DynamoDbException.TransactionCanceledException;
+import dev.flywheel.model.DynamoDbException.TransactionConflictException;
+import dev.flywheel.model.DynamoDbException.ValidationException;
+import dev.flywheel.model.shapes.CancellationReason;
+import dev.flywheel.storage.Storage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs TransactWriteItems atomically over single-partition conditional writes and a durable
+ * {@link TransactionRecord}, so that every storage backend gets transactions (DESIGN.md).
+ *
+ * <h2>Protocol</h2>
+ * <ol>
+ *   <li>Record {@code txn/<id>} PREPARING with every item's key.
+ *   <li>Prepare each item, in request order: read it, evaluate the action on it (condition, update),
+ *       and lock it with one conditional write that requires the item to be unchanged and unlocked
+ *       ({@link ItemLock#acquire}); an item changed meanwhile is read and evaluated again. Nothing is
+ *       waited for: an item another transaction holds cancels this one (TransactionConflict), as
+ *       DynamoDB does. Any failure cancels: the locks taken are released, the record deleted.
+ *   <li>Rewrite the record COMMITTED with every new image: <b>the commit point</b>.
+ *   <li>Write each item's new image through {@link ItemStore#write} (so derived records, index
+ *       entries and later stream records, come with it), releasing its lock in the same write.
+ *   <li>Delete the record.
+ * </ol>
+ * While an item is locked, plain writes to it are refused (TransactionConflictException) and no other
+ * transaction prepares it, so what a transaction evaluated stays true until it writes; plain reads
+ * are never blocked and see the image before or after, never a mix within an item.
+ *
+ * <h2>Recovery</h2>
+ * {@link #recover} (at startup, before any request) finishes every recorded transaction: COMMITTED
+ * ones are rolled forward (an item whose lock is already gone was written), PREPARING ones rolled back
+ * (their locks released). So nothing stays locked, and a transaction interrupted by {@code kill -9} is
+ * all or nothing. A write done twice by recovery is harmless: it is refused once the lock is gone.
+ *
+ * <p>Thread-safe; transactions on disjoint items run in parallel.
+ */
+final class TransactionCoordinator {
+    static final String RECORD_PREFIX = "txn/";
+    private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
+
+    private final Storage storage;
+    private final Catalog catalog;
+    private final ItemStore items;
+
+    TransactionCoordinator(Storage storage, Catalog catalog, ItemStore items) {
+        this.storage = storage;
+        this.catalog = catalog;
+        this.items = items;
+    }
+
+    /** An item's image before the transaction and the image it writes (null: absent / deleted). */
+    record Outcome(Map<String, AttributeValue> oldItem, Map<String, AttributeValue> newItem) {}
+
+    /**
+     * Runs the actions as one transaction.
+     *
+     * @return each action's outcome, in order
+     * @throws TransactionCanceledException with one reason per action when a condition fails, an item is
+     *     held by another transaction, or an update is invalid on the item it meets; nothing is written then
+     */
+    List<Outcome> run(List<WriteAction> actions) {
+        String id = UUID.randomUUID().toString();
+        byte[] owner = id.getBytes(StandardCharsets.UTF_8);
+        String recordKey = RECORD_PREFIX + id;
+        storage.putMeta(recordKey, preparing(actions).encode());
+        Outcome[] outcomes = new Outcome[actions.size()];
+        List<Integer> locked = new ArrayList<>(actions.size());
+        boolean committed = false;
+        try {
+            CancellationReason[] reasons = prepare(actions, owner, outcomes, locked);
+            if (reasons != null) throw cancelled(reasons);
+            TransactionRecord record = committed(actions, outcomes);
+            storage.putMeta(recordKey, record.encode());
+            committed = true;
+            apply(record, owner);
+        } catch (RuntimeException failure) {
+            // A committed transaction whose writes failed is finished by recovery: its record stays.
+            if (!committed) {
+                try {
+                    release(actions, locked, owner);
+                    storage.putMeta(recordKey, null);
+                } catch (RuntimeException alsoFailed) {
+                    failure.addSuppressed(alsoFailed); // the record stays: recovery releases the locks
+                }
+            }
+            throw failure;
+        }
+        storage.putMeta(recordKey, null);
+        return List.of(outcomes);
+    }
+
+    /** Locks every item; null when all are prepared, else the reasons to cancel (the locks taken are in {@code locked}). */
+    private CancellationReason[] prepare(List<WriteAction> actions, byte[] owner, Outcome[] outcomes, List<Integer> locked) {
+        CancellationReason[] reasons = new CancellationReason[actions.size()];
+        boolean failed = false;
+        for (int i = 0; i < actions.size(); i++) {
+            WriteAction action = actions.get(i);
+            try {
+                if (failed) {
+                    // Already cancelled: evaluate without locking, so every failing condition is reported.
+                    action.apply(items.get(action.table(), action.key()));
+                } else {
+                    Outcome[] seen = new Outcome[1];
+                    items.write(action.table(), action.key(), old -> {
+                        seen[0] = new Outcome(old, action.apply(old));
+                        return old; // the item itself changes at commit
+                    }, ItemLock.acquire(owner));
+                    locked.add(i);
+                    outcomes[i] = seen[0];
+                }
+                reasons[i] = CancellationReason.builder().code("None").build();
+            } catch (ConditionalCheckFailedException e) {
+                failed = true;
+                reasons[i] = CancellationReason.builder().code("ConditionalCheckFailed").message(e.getMessage())
+                        .item(e.item()).build();
+            } catch (TransactionConflictException e) {
+                failed = true;
+                reasons[i] = CancellationReason.builder().code("TransactionConflict")
+                        .message("Transaction is ongoing for the item").build();
+            } catch (ValidationException e) {
+                failed = true;
+                reasons[i] = CancellationReason.builder().code("ValidationError").message(e.getMessage()).build();
+            }
+        }
+        return failed ? reasons : null;
+    }
+
+    static TransactionCanceledException cancelled(CancellationReason[] reasons) {
+        StringBuilder codes = new StringBuilder();
+        for (CancellationReason reason : reasons) {
+            if (!codes.isEmpty()) codes.append(", ");
+            codes.append(reason.code());
+        }
+        return new TransactionCanceledException("Transaction cancelled, please refer cancellation reasons for specific"
+                + " reasons [" + codes + "]", Arrays.asList(reasons));
+    }
+
+    /** Releases the locks of the prepared items, leaving the items as they were. */
+    private void release(List<WriteAction> actions, List<Integer> locked, byte[] owner) {
+        for (int i : locked) {
+            WriteAction action = actions.get(i);
+            releaseUnchanged(action.table(), action.key(), owner);
+        }
+    }
+
+    private void releaseUnchanged(TableDefinition table, ItemKey key, byte[] owner) {
+        try {
+            items.write(table, key, old -> old, ItemLock.release(owner));
+        } catch (TransactionConflictException | ResourceNotFoundException gone) {
+            // released already (recovery ran twice), or the table was deleted with its locks
+        }
+    }
+
+    /** Writes every item's new image and releases its lock; an item whose lock is gone was written already. */
+    private void apply(TransactionRecord record, byte[] owner) {
+        for (Entry entry : record.entries()) {
+            TableDefinition table = catalog.find(entry.tableName());
+            if (table == null || table.id() != entry.tableId()) continue; // deleted with its items and locks
+            ItemKey key = new ItemKey(entry.partitionKey(), entry.sortKey(), Map.of());
+            Map<String, AttributeValue> image = entry.effect() == Effect.PUT ? ItemCodec.decode(entry.image()) : null;
+            try {
+                items.write(table, key, old -> entry.effect() == Effect.KEEP ? old : image, ItemLock.release(owner));
+            } catch (TransactionConflictException | ResourceNotFoundException done) {
+                // written and released before (recovery of a transaction that had partly applied)
+            }
+        }
+    }
+
+    /**
+     * Finishes every transaction left by a previous run: COMMITTED ones rolled forward, PREPARING ones
+     * rolled back. Call before serving requests.
+     *
+     * @return how many transactions were finished
+     */
+    int recover() {
+        int finished = 0;
+        for (Map.Entry<String, byte[]> stored : storage.listMeta(RECORD_PREFIX).entrySet()) {
+            String id = stored.getKey().substring(RECORD_PREFIX.length());
+            byte[] owner = id.getBytes(StandardCharsets.UTF_8);
+            TransactionRecord record = TransactionRecord.decode(stored.getValue());
+            if (record.state() == State.COMMITTED) {
+                apply(record, owner);
+            } else {
+                for (Entry entry : record.entries()) {
+                    TableDefinition table = catalog.find(entry.tableName());
+                    if (table == null || table.id() != entry.tableId()) continue;
+                    releaseUnchanged(table, new ItemKey(entry.partitionKey(), entry.sortKey(), Map.of()), owner);
+                }
+            }
+            storage.putMeta(stored.getKey(), null);
+            log.info("Transaction {} {} after a restart", id, record.state() == State.COMMITTED ? "completed" : "rolled back");
+            finished++;
+        }
+        return finished;
+    }
+
+    private static TransactionRecord preparing(List<WriteAction> actions) {
+        List<Entry> entries = new ArrayList<>(actions.size());
+        for (WriteAction a : actions) {
+            entries.add(new Entry(a.table().id(), a.table().name(), a.key().partitionKey(), a.key().sortKey(), Effect.KEEP, null));
+        }
+        return new TransactionRecord(State.PREPARING, entries);
+    }
+
+    private static TransactionRecord committed(List<WriteAction> actions, Outcome[] outcomes) {
+        List<Entry> entries = new ArrayList<>(actions.size());
+        for (int i = 0; i < actions.size(); i++) {
+            WriteAction a = actions.get(i);
+            Map<String, AttributeValue> image = outcomes[i].newItem();
+            Effect effect = a.kind() == WriteAction.Kind.CONDITION_CHECK ? Effect.KEEP : image == null ? Effect.DELETE : Effect.PUT;
+            entries.add(new Entry(a.table().id(), a.table().name(), a.key().partitionKey(), a.key().sortKey(), effect,
+                    effect == Effect.PUT ? ItemCodec.encode(image) : null));
+        }
+        return new TransactionRecord(State.COMMITTED, entries);
+    }
+}
