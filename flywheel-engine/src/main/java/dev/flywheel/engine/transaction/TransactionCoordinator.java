@@ -16,6 +16,11 @@ import dev.flywheel.model.DynamoDbException.TransactionCanceledException;
 import dev.flywheel.model.DynamoDbException.TransactionConflictException;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.shapes.CancellationReason;
+import dev.flywheel.storage.Expected;
+import dev.flywheel.storage.PartitionWrite;
+import dev.flywheel.storage.ReadLimits;
+import dev.flywheel.storage.Row;
+import dev.flywheel.storage.RowWrite;
 import dev.flywheel.storage.Storage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Protocol</h2>
  * <ol>
- *   <li>Record {@code txn/<id>} PREPARING with every item's key.
+ *   <li>Record the transaction PREPARING with every item's key.
  *   <li>Prepare each item, in request order: read it, evaluate the action on it (condition, update),
  *       and lock it with one conditional write that requires the item to be unchanged and unlocked
  *       ({@link ItemLock#acquire}); an item changed meanwhile is read and evaluated again. Nothing is
@@ -53,10 +58,16 @@ import org.slf4j.LoggerFactory;
  * (their locks released). So nothing stays locked, and a transaction interrupted by {@code kill -9} is
  * all or nothing. A write done twice by recovery is harmless: it is refused once the lock is gone.
  *
+ * <p>Records are rows of the storage table {@value #RECORDS_TABLE} (an id no table is ever given:
+ * tables count from 1, lock tables are negative), keyed by the transaction's id: written as any item
+ * is, they are exactly as durable as the writes they order (synced only with {@code --sync-writes}),
+ * where metadata is always synced, which would cost every transaction three fsyncs.
+ *
  * <p>Thread-safe; transactions on disjoint items run in parallel.
  */
 final class TransactionCoordinator {
-    static final String RECORD_PREFIX = "txn/";
+    static final long RECORDS_TABLE = 0;
+    private static final byte[] NO_SORT_KEY = new byte[0];
     private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
 
     private final Storage storage;
@@ -82,8 +93,7 @@ final class TransactionCoordinator {
     List<Outcome> run(List<WriteAction> actions) {
         String id = UUID.randomUUID().toString();
         byte[] owner = id.getBytes(StandardCharsets.UTF_8);
-        String recordKey = RECORD_PREFIX + id;
-        storage.putMeta(recordKey, preparing(actions).encode());
+        putRecord(owner, preparing(actions));
         Outcome[] outcomes = new Outcome[actions.size()];
         List<Integer> locked = new ArrayList<>(actions.size());
         boolean committed = false;
@@ -91,7 +101,7 @@ final class TransactionCoordinator {
             CancellationReason[] reasons = prepare(actions, owner, outcomes, locked);
             if (reasons != null) throw cancelled(reasons);
             TransactionRecord record = committed(actions, outcomes);
-            storage.putMeta(recordKey, record.encode());
+            putRecord(owner, record);
             committed = true;
             apply(record, owner);
         } catch (RuntimeException failure) {
@@ -99,14 +109,14 @@ final class TransactionCoordinator {
             if (!committed) {
                 try {
                     release(actions, locked, owner);
-                    storage.putMeta(recordKey, null);
+                    putRecord(owner, null);
                 } catch (RuntimeException alsoFailed) {
                     failure.addSuppressed(alsoFailed); // the record stays: recovery releases the locks
                 }
             }
             throw failure;
         }
-        storage.putMeta(recordKey, null);
+        putRecord(owner, null);
         return List.of(outcomes);
     }
 
@@ -195,10 +205,9 @@ final class TransactionCoordinator {
      */
     int recover() {
         int finished = 0;
-        for (Map.Entry<String, byte[]> stored : storage.listMeta(RECORD_PREFIX).entrySet()) {
-            String id = stored.getKey().substring(RECORD_PREFIX.length());
-            byte[] owner = id.getBytes(StandardCharsets.UTF_8);
-            TransactionRecord record = TransactionRecord.decode(stored.getValue());
+        for (Row stored : storage.scan(RECORDS_TABLE, 0, 1, null, ReadLimits.NONE).rows()) {
+            byte[] owner = stored.partitionKey();
+            TransactionRecord record = TransactionRecord.decode(stored.value());
             if (record.state() == State.COMMITTED) {
                 apply(record, owner);
             } else {
@@ -208,11 +217,19 @@ final class TransactionCoordinator {
                     releaseUnchanged(table, new ItemKey(entry.partitionKey(), entry.sortKey(), Map.of()), owner);
                 }
             }
-            storage.putMeta(stored.getKey(), null);
-            log.info("Transaction {} {} after a restart", id, record.state() == State.COMMITTED ? "completed" : "rolled back");
+            putRecord(owner, null);
+            log.info("Transaction {} {} after a restart", new String(owner, StandardCharsets.UTF_8),
+                    record.state() == State.COMMITTED ? "completed" : "rolled back");
             finished++;
         }
         return finished;
+    }
+
+    /** Writes (null: deletes) the record of the transaction {@code owner}. */
+    private void putRecord(byte[] owner, TransactionRecord record) {
+        RowWrite row = record == null ? RowWrite.delete(NO_SORT_KEY, Expected.ANY)
+                : RowWrite.put(NO_SORT_KEY, record.encode(), Expected.ANY);
+        storage.write(PartitionWrite.of(RECORDS_TABLE, owner, row));
     }
 
     private static TransactionRecord preparing(List<WriteAction> actions) {

@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The durable record of a transaction in flight (metadata {@code txn/<id>}): its state and its items.
+ * The durable record of a transaction in flight ({@link TransactionCoordinator} keeps it): its state
+ * and its items.
  * Written PREPARING before the first item is locked, so that recovery can release every lock it may
  * have taken; rewritten COMMITTED, with every item's new image, at the commit point, so that recovery
  * can finish the writes; deleted once every lock is gone.

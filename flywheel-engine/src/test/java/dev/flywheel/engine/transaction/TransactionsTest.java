@@ -88,7 +88,7 @@ class TransactionsTest {
         assertThat(balance(engine, "b")).isEqualTo(130);
         // Three items of under 1 KB, each written at twice the cost of a PutItem.
         assertThat(out.consumedCapacity()).singleElement().satisfies(c -> assertThat(c.capacityUnits()).isEqualTo(6.0));
-        assertThat(disk.listMeta(TransactionCoordinator.RECORD_PREFIX)).isEmpty();
+        assertThat(records(disk)).isEmpty();
     }
 
     @Test
@@ -185,7 +185,7 @@ class TransactionsTest {
                 boolean applied = a == 90 && b == 110 && log == 10;
                 boolean untouched = a == 100 && b == 100 && log == -1;
                 assertThat(applied || untouched).as("crash after %d changes: a=%d b=%d log=%d", crashAfter, a, b, log).isTrue();
-                assertThat(disk.listMeta(TransactionCoordinator.RECORD_PREFIX)).isEmpty();
+                assertThat(records(disk)).isEmpty();
                 for (String id : List.of("a", "b", "log")) {
                     restarted.putItem(PutItemInput.builder().tableName("accounts").item(Map.of("id", AttributeValue.s(id))).build());
                 }
@@ -195,6 +195,11 @@ class TransactionsTest {
         // Before the commit point rolled back, from it on completed.
         assertThat(outcomes.subList(0, 5)).containsOnly("rolled back");
         assertThat(outcomes.subList(5, outcomes.size())).containsOnly("applied");
+    }
+
+    /** The transaction records left in storage. */
+    private static List<dev.flywheel.storage.Row> records(TreeMapStorage disk) {
+        return disk.scan(TransactionCoordinator.RECORDS_TABLE, 0, 1, null, dev.flywheel.storage.ReadLimits.NONE).rows();
     }
 
     private static long logged(FlywheelEngine e) {
