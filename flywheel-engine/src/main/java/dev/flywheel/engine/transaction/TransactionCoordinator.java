@@ -96,23 +96,26 @@ final class TransactionCoordinator {
         putRecord(owner, preparing(actions));
         Outcome[] outcomes = new Outcome[actions.size()];
         List<Integer> locked = new ArrayList<>(actions.size());
-        boolean committed = false;
+        // Once the COMMITTED record may have been written (a write that failed may have landed, on a
+        // distributed backend), only the record read back says whether to roll forward or back.
+        boolean committing = false;
         try {
             CancellationReason[] reasons = prepare(actions, owner, outcomes, locked);
             if (reasons != null) throw cancelled(reasons);
             TransactionRecord record = committed(actions, outcomes);
+            committing = true;
             putRecord(owner, record);
-            committed = true;
             apply(record, owner);
         } catch (RuntimeException failure) {
-            // A committed transaction whose writes failed is finished by recovery: its record stays.
-            if (!committed) {
-                try {
+            try {
+                if (!committing) {
                     release(actions, locked, owner);
                     putRecord(owner, null);
-                } catch (RuntimeException alsoFailed) {
-                    failure.addSuppressed(alsoFailed); // the record stays: recovery releases the locks
+                } else if (finish(owner) == State.COMMITTED) {
+                    return List.of(outcomes); // a passing failure: the transaction is complete after all
                 }
+            } catch (RuntimeException alsoFailed) {
+                failure.addSuppressed(alsoFailed); // the record stays: recovery at the next start finishes it
             }
             throw failure;
         }
@@ -206,23 +209,35 @@ final class TransactionCoordinator {
     int recover() {
         int finished = 0;
         for (Row stored : storage.scan(RECORDS_TABLE, 0, 1, null, ReadLimits.NONE).rows()) {
-            byte[] owner = stored.partitionKey();
-            TransactionRecord record = TransactionRecord.decode(stored.value());
-            if (record.state() == State.COMMITTED) {
-                apply(record, owner);
-            } else {
-                for (Entry entry : record.entries()) {
-                    TableDefinition table = catalog.find(entry.tableName());
-                    if (table == null || table.id() != entry.tableId()) continue;
-                    releaseUnchanged(table, new ItemKey(entry.partitionKey(), entry.sortKey(), Map.of()), owner);
-                }
-            }
-            putRecord(owner, null);
-            log.info("Transaction {} {} after a restart", new String(owner, StandardCharsets.UTF_8),
-                    record.state() == State.COMMITTED ? "completed" : "rolled back");
+            State state = finish(stored.partitionKey());
+            log.info("Transaction {} {} after a restart", new String(stored.partitionKey(), StandardCharsets.UTF_8),
+                    state == State.COMMITTED ? "completed" : "rolled back");
             finished++;
         }
         return finished;
+    }
+
+    /**
+     * Finishes the transaction {@code owner} as its stored record says: COMMITTED rolled forward,
+     * PREPARING rolled back; then deletes the record.
+     *
+     * @return the state it was finished from (null: no record)
+     */
+    private State finish(byte[] owner) {
+        byte[] stored = storage.get(RECORDS_TABLE, owner, NO_SORT_KEY);
+        if (stored == null) return null;
+        TransactionRecord record = TransactionRecord.decode(stored);
+        if (record.state() == State.COMMITTED) {
+            apply(record, owner);
+        } else {
+            for (Entry entry : record.entries()) {
+                TableDefinition table = catalog.find(entry.tableName());
+                if (table == null || table.id() != entry.tableId()) continue;
+                releaseUnchanged(table, new ItemKey(entry.partitionKey(), entry.sortKey(), Map.of()), owner);
+            }
+        }
+        putRecord(owner, null);
+        return record.state();
     }
 
     /** Writes (null: deletes) the record of the transaction {@code owner}. */

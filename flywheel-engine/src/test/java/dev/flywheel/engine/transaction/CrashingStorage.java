@@ -21,6 +21,7 @@ import java.util.Map;
 final class CrashingStorage implements Storage {
     private final Storage backend;
     private int changesLeft = Integer.MAX_VALUE;
+    private boolean once;
 
     CrashingStorage(Storage backend) {
         this.backend = backend;
@@ -29,6 +30,13 @@ final class CrashingStorage implements Storage {
     /** Lets {@code changes} more changes through, then refuses every later one. */
     synchronized void crashAfter(int changes) {
         changesLeft = changes;
+        once = false;
+    }
+
+    /** Lets {@code changes} more changes through, refuses the next one only (a passing failure), then heals. */
+    synchronized void failOnceAfter(int changes) {
+        changesLeft = changes;
+        once = true;
     }
 
     synchronized void heal() {
@@ -36,7 +44,10 @@ final class CrashingStorage implements Storage {
     }
 
     private synchronized void change() {
-        if (changesLeft <= 0) throw new StorageException.Unavailable("crashed", null);
+        if (changesLeft <= 0) {
+            if (once) heal();
+            throw new StorageException.Unavailable("crashed", null);
+        }
         changesLeft--;
     }
 

@@ -154,6 +154,24 @@ class TransactionsTest {
         assertThat(balance(engine, "c")).isEqualTo(100); // its transaction was cancelled
     }
 
+    @Test
+    void aPassingStorageFailureAfterTheCommitPointStillCompletesTheTransaction() {
+        storage.failOnceAfter(1 + 3 + 1 + 1); // the second item's final write fails, once
+        engine.transactWriteItems(transfer(10));
+        assertThat(balance(engine, "a")).isEqualTo(90);
+        assertThat(balance(engine, "b")).isEqualTo(110);
+        assertThat(records(disk)).isEmpty();
+    }
+
+    @Test
+    void aPassingStorageFailureBeforeTheCommitPointCancelsCleanly() {
+        storage.failOnceAfter(1 + 1); // the second lock fails, once
+        assertThatThrownBy(() -> engine.transactWriteItems(transfer(10))).isInstanceOf(StorageException.class);
+        assertThat(balance(engine, "a")).isEqualTo(100);
+        assertThat(records(disk)).isEmpty();
+        engine.putItem(PutItemInput.builder().tableName("accounts").item(Map.of("id", AttributeValue.s("a"))).build());
+    }
+
     /**
      * The protocol's changes: the PREPARING record, three locks, the COMMITTED record, three writes, the
      * record's deletion. A crash before any of them, then a restart: all or nothing, nothing locked.
