@@ -17,6 +17,7 @@ import dev.flywheel.engine.stream.StreamLog;
 import dev.flywheel.engine.stream.StreamOperations;
 import dev.flywheel.engine.stream.StreamRetention;
 import dev.flywheel.engine.table.StreamCatalog;
+import dev.flywheel.engine.transaction.TransactionOperations;
 import dev.flywheel.engine.ttl.TimeToLiveOperations;
 import dev.flywheel.engine.ttl.TimeToLiveSweeper;
 import dev.flywheel.model.DynamoDbApi;
@@ -56,6 +57,7 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Au
     private final TimeToLiveOperations timeToLive;
     private final BatchOperations batches;
     private final QueryOperations queries;
+    private final TransactionOperations transactions;
     private final IndexMaintenance indexMaintenance;
     private final StreamOperations streamOperations;
     private final StreamRetention streamRetention;
@@ -90,6 +92,9 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Au
         this.items = new ItemOperations(catalog, itemStore, parsed);
         this.batches = new BatchOperations(catalog, itemStore, parsed);
         this.queries = new QueryOperations(catalog, storage, parsed);
+        this.transactions = new TransactionOperations(storage, catalog, itemStore, parsed, config.clock());
+        // Before any request: a transaction a crash interrupted is completed or rolled back, nothing stays locked.
+        transactions.recover();
         this.tags = new TagOperations(catalog);
         this.timeToLive = new TimeToLiveOperations(catalog, config.clock());
         if (config.maintainIndexes()) indexMaintenance.start();
@@ -170,6 +175,13 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Au
 
     @Override public BatchGetItemOutput batchGetItem(BatchGetItemInput request) { return batches.batchGetItem(request); }
     @Override public BatchWriteItemOutput batchWriteItem(BatchWriteItemInput request) { return batches.batchWriteItem(request); }
+
+    @Override public TransactWriteItemsOutput transactWriteItems(TransactWriteItemsInput request) {
+        return transactions.transactWriteItems(request);
+    }
+    @Override public TransactGetItemsOutput transactGetItems(TransactGetItemsInput request) {
+        return transactions.transactGetItems(request);
+    }
 
     @Override public Void tagResource(TagResourceInput request) { tags.tagResource(request); return null; }
     @Override public Void untagResource(UntagResourceInput request) { tags.untagResource(request); return null; }

@@ -145,6 +145,26 @@ class StreamsIT {
     }
 
     @Test
+    void aTransactionsWritesAppearAsTheirOwnRecords() {
+        String name = tableWithStream(StreamViewType.NEW_IMAGE);
+        ddb.putItem(b -> b.tableName(name).item(item("t", 3, "doomed")));
+        ddb.transactWriteItems(b -> b.transactItems(
+                TransactWriteItem.builder().put(p -> p.tableName(name).item(item("t", 1, "one"))).build(),
+                TransactWriteItem.builder().update(u -> u.tableName(name).key(key("t", 2)).updateExpression("SET v = :v")
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS("two")))).build(),
+                TransactWriteItem.builder().delete(d -> d.tableName(name).key(key("t", 3))).build(),
+                TransactWriteItem.builder().conditionCheck(c -> c.tableName(name).key(key("t", 4))
+                        .conditionExpression("attribute_not_exists(pk)")).build()));
+
+        String arn = ddb.describeTable(b -> b.tableName(name)).table().latestStreamArn();
+        List<Record> records = readAll(trimHorizon(arn, onlyShard(arn)));
+
+        assertThat(records).extracting(r -> r.eventName() + " " + r.dynamodb().keys().get("sk").n())
+                .containsExactlyInAnyOrder("INSERT 3", "INSERT 1", "INSERT 2", "REMOVE 3");
+        assertThat(records.getFirst().eventName()).isEqualTo(OperationType.INSERT);
+    }
+
+    @Test
     void aKeysOnlyStreamHasNoImagesAndANewImageStreamNoOldImage() {
         String keysOnly = tableWithStream(StreamViewType.KEYS_ONLY);
         String newImage = tableWithStream(StreamViewType.NEW_IMAGE);

@@ -196,7 +196,7 @@ public final class ItemOperations {
     }
 
     /** DynamoDB refuses updates to key attributes, and inside index key attributes, before reading the item. */
-    private static void checkKeyNotUpdated(TableDefinition table, UpdateExpression update) {
+    public static void checkKeyNotUpdated(TableDefinition table, UpdateExpression update) {
         for (UpdateAction action : update.actions()) {
             String name = action.path().topLevelName();
             if (action.path().elements().size() > 1 && table.isIndexKeyAttribute(name)) {

@@ -83,8 +83,12 @@ public final class Catalog {
         return table;
     }
 
-    /** The storage id of the table a storage id belongs to (an index's table); the id itself otherwise. */
+    /**
+     * The storage id of the table a storage id belongs to (an index's table, a lock table's:
+     * {@link TableDefinition#lockTableId}); the id itself otherwise.
+     */
     public long tableOfStorageId(long storageId) {
+        if (storageId < 0) return -storageId;
         return indexOwners.getOrDefault(storageId, storageId);
     }
 
@@ -163,6 +167,7 @@ public final class Catalog {
         storage.dropTable(table.id());
         // Local index entries live and die with their items (global ones are dropped by their maintenance).
         for (LocalIndex index : table.localIndexes()) storage.dropTable(index.storageId());
+        storage.dropTable(table.lockTableId());
         deletions++;
         changed();
     }

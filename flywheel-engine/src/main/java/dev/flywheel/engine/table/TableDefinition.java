@@ -58,6 +58,15 @@ public record TableDefinition(
         localIndexes = List.copyOf(localIndexes);
     }
 
+    /**
+     * Storage id of the table's lock table: the companion table where a transaction locks the items it
+     * writes (one row per locked item, at the item's key). Derived from the table's id, never allocated:
+     * ids are allocated from 1 upward, so the negated id is never another table's.
+     */
+    public long lockTableId() {
+        return -id;
+    }
+
     public List<KeyAttribute> keyAttributes() {
         return rangeKey == null ? List.of(hashKey) : List.of(hashKey, rangeKey);
     }

@@ -255,6 +255,7 @@ public final class TableOperations {
     private static List<Long> storageIds(TableDefinition t) {
         List<Long> ids = new java.util.ArrayList<>();
         ids.add(t.id());
+        ids.add(t.lockTableId()); // every write checks it: its key must follow the table's
         for (GlobalIndex index : t.globalIndexes()) ids.add(index.storageId());
         for (LocalIndex index : t.localIndexes()) ids.add(index.storageId());
         return ids;
