@@ -34,12 +34,14 @@ import org.slf4j.LoggerFactory;
  * <p>Each deletion is an ordinary item write (read, check, compare-and-set) whose check is the expiry
  * itself, so an item updated meanwhile with a later expiry survives; global secondary indexes follow
  * through the write's derived records, and the stream shows a REMOVE by the service. It costs no table
- * capacity, and the one thread never deletes more than one item at a time, so the foreground load
- * keeps the rest of the machine.
+ * capacity, and the one thread never deletes more than one item at a time and reads at most
+ * {@value #MAX_ROWS_PER_SECOND} rows a second, so the foreground load keeps the rest of the machine (a
+ * table of ten million items takes about two minutes a pass; DynamoDB itself may take days).
  */
 public final class TimeToLiveSweeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TimeToLiveSweeper.class);
     private static final int PAGE_ROWS = 256;
+    static final int MAX_ROWS_PER_SECOND = 100_000;
     private static final long FIVE_YEARS_SECONDS = Duration.ofDays(5 * 365).toSeconds();
 
     private final Catalog catalog;
@@ -99,9 +101,11 @@ public final class TimeToLiveSweeper implements AutoCloseable {
         names.add(attribute);
         for (KeyAttribute key : table.keyAttributes()) names.add(key.name());
         RowKey after = null;
-        long count = 0;
+        long count = 0, rows = 0, started = System.nanoTime();
         while (!closed) {
+            pace(rows, started);
             Page page = storage.scan(table.id(), 0, 1, after, ReadLimits.rows(PAGE_ROWS));
+            rows += page.rows().size();
             long nowSeconds = clock.instant().getEpochSecond();
             for (Row row : page.rows()) {
                 Map<String, AttributeValue> item = ItemCodec.decode(row.value(), names);
@@ -114,6 +118,13 @@ public final class TimeToLiveSweeper implements AutoCloseable {
             deleted.addAndGet(count);
             log.info("Time to live deleted {} expired items of table {}", count, table.name());
         }
+    }
+
+    /** Sleeps until reading {@code rows} rows since {@code started} keeps within {@link #MAX_ROWS_PER_SECOND}. */
+    private static void pace(long rows, long started) {
+        long due = started + rows * 1_000_000_000L / MAX_ROWS_PER_SECOND;
+        long wait = due - System.nanoTime();
+        if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
     }
 
     /** Deletes the item if it is still expired when the write applies; false if it was not deleted. */
