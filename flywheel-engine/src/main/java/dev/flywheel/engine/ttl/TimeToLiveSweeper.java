@@ -141,6 +141,8 @@ public final class TimeToLiveSweeper implements AutoCloseable {
             return false;
         } catch (DynamoDbException.ResourceNotFoundException e) {
             return false; // the table was deleted meanwhile
+        } catch (DynamoDbException.TransactionConflictException e) {
+            return false; // a transaction holds the item: the next pass sees how it ended
         }
     }
 
