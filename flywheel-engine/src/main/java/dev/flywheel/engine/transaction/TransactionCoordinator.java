@@ -109,7 +109,9 @@ final class TransactionCoordinator {
         } catch (RuntimeException failure) {
             try {
                 if (!committing) {
-                    release(actions, locked, owner);
+                    // A lock write that failed may have landed all the same (a distributed backend's
+                    // timeout): after such a failure, every item's lock is released if it is ours.
+                    release(actions, failure instanceof TransactionCanceledException ? locked : allOf(actions), owner);
                     putRecord(owner, null);
                 } else if (finish(owner) == State.COMMITTED) {
                     return List.of(outcomes); // a passing failure: the transaction is complete after all
@@ -175,6 +177,12 @@ final class TransactionCoordinator {
             WriteAction action = actions.get(i);
             releaseUnchanged(action.table(), action.key(), owner);
         }
+    }
+
+    private static List<Integer> allOf(List<WriteAction> actions) {
+        List<Integer> all = new ArrayList<>(actions.size());
+        for (int i = 0; i < actions.size(); i++) all.add(i);
+        return all;
     }
 
     private void releaseUnchanged(TableDefinition table, ItemKey key, byte[] owner) {
