@@ -28,15 +28,22 @@ class TransactionCrashIT {
     private static final int WRITERS = 4;
     private static final int TRANSFERS_BEFORE_KILL = 60;
 
+    /** Rounds of load, kill -9, restart and check on the same data: each is a chance to kill a transaction in flight. */
+    private static final int ROUNDS = 2;
+
     @Test
     void transactionsInFlightAtKill9AreAllOrNothingAfterRestart(@TempDir Path dataDir) throws Exception {
+        try (ServerProcess server = ServerProcess.jar(dataDir); DynamoDbClient ddb = Clients.sync(server.endpoint())) {
+            TransactionConcurrencyIT.createAccounts(ddb, "bank");
+        }
+        for (int round = 0; round < ROUNDS; round++) killUnderLoadThenCheck(dataDir);
+    }
+
+    private void killUnderLoadThenCheck(Path dataDir) throws Exception {
         String table = "bank";
         long expected = TransactionConcurrencyIT.ACCOUNTS * TransactionConcurrencyIT.OPENING_BALANCE;
         AtomicInteger committed = new AtomicInteger();
         try (ServerProcess server = ServerProcess.jar(dataDir)) {
-            try (DynamoDbClient ddb = Clients.sync(server.endpoint())) {
-                TransactionConcurrencyIT.createAccounts(ddb, table);
-            }
             CountDownLatch enough = new CountDownLatch(WRITERS);
             ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
             List<Future<?>> writers = new ArrayList<>();

@@ -109,7 +109,9 @@ final class TransactionCoordinator {
         } catch (RuntimeException failure) {
             try {
                 if (!committing) {
-                    release(actions, locked, owner);
+                    // A lock write that failed may have landed all the same (a distributed backend's
+                    // timeout): after such a failure, every item's lock is released if it is ours.
+                    release(actions, failure instanceof TransactionCanceledException ? locked : allOf(actions), owner);
                     putRecord(owner, null);
                 } else if (finish(owner) == State.COMMITTED) {
                     return List.of(outcomes); // a passing failure: the transaction is complete after all
@@ -177,6 +179,12 @@ final class TransactionCoordinator {
         }
     }
 
+    private static List<Integer> allOf(List<WriteAction> actions) {
+        List<Integer> all = new ArrayList<>(actions.size());
+        for (int i = 0; i < actions.size(); i++) all.add(i);
+        return all;
+    }
+
     private void releaseUnchanged(TableDefinition table, ItemKey key, byte[] owner) {
         try {
             items.write(table, key, old -> old, ItemLock.release(owner));
@@ -209,10 +217,16 @@ final class TransactionCoordinator {
     int recover() {
         int finished = 0;
         for (Row stored : storage.scan(RECORDS_TABLE, 0, 1, null, ReadLimits.NONE).rows()) {
-            State state = finish(stored.partitionKey());
-            log.info("Transaction {} {} after a restart", new String(stored.partitionKey(), StandardCharsets.UTF_8),
-                    state == State.COMMITTED ? "completed" : "rolled back");
-            finished++;
+            String id = new String(stored.partitionKey(), StandardCharsets.UTF_8);
+            try {
+                State state = finish(stored.partitionKey());
+                log.info("Transaction {} {} after a restart", id, state == State.COMMITTED ? "completed" : "rolled back");
+                finished++;
+            } catch (RuntimeException e) {
+                // A table whose encryption key is disabled, say: start anyway; its items stay locked (plain
+                // writes refused) until a later start finishes the transaction.
+                log.warn("Transaction {} could not be finished after a restart; its items stay locked", id, e);
+            }
         }
         return finished;
     }
