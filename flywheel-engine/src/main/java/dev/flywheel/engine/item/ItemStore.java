@@ -95,7 +95,7 @@ public final class ItemStore {
                         : changeLog.records(write.table(), current, updated, origin);
                 List<CompanionWrite> companions = unchanged ? List.of()
                         : LocalIndexWrites.companions(write.table(), oldItem, newItem);
-                if (!unchanged) collections.checkLimit(write.table(), key, oldItem, newItem);
+                long growth = unchanged ? 0 : collections.checkLimit(write.table(), key, oldItem, newItem);
                 Expected expected = Expected.value(current);
                 RowWrite row = updated == null
                         ? RowWrite.delete(key.sortKey(), expected)
@@ -104,7 +104,7 @@ public final class ItemStore {
                         companions);
                 if (storage.write(partitionWrite) == WriteOutcome.APPLIED) {
                     if (!derived.isEmpty()) changeLog.appended(write.table());
-                    if (!unchanged) collections.applied(write.table(), key, oldItem, newItem);
+                    collections.applied(write.table(), key, growth);
                     return new Change(oldItem, newItem);
                 }
                 // Another write changed the item between our read and our write: compute again.
