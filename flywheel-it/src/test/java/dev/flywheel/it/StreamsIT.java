@@ -286,6 +286,12 @@ class StreamsIT {
                 .shardId("shardId-00000000000000000000-00000000").shardIteratorType(ShardIteratorType.LATEST)))
                 .isInstanceOf(ResourceNotFoundException.class)
                 .hasMessageStartingWith("Requested resource not found: Shard does not exist");
+        String other = ddb.describeTable(b -> b.tableName(tableWithStream(StreamViewType.KEYS_ONLY))).table().latestStreamArn();
+        String iterator = trimHorizon(arn, onlyShard(arn));
+        String relabelled = other + iterator.substring(arn.length());
+        assertThatThrownBy(() -> streams.getRecords(b -> b.shardIterator(relabelled)))
+                .as("an iterator whose ARN is another stream's (access policies read the ARN)")
+                .isInstanceOf(DynamoDbException.class);
         assertThatThrownBy(() -> streams.getRecords(b -> b.shardIterator("garbage")))
                 .isInstanceOf(DynamoDbException.class)
                 .satisfies(e -> assertThat(((DynamoDbException) e).awsErrorDetails().errorCode())

@@ -99,6 +99,32 @@ class TimeToLiveIT {
     }
 
     @Test
+    void anExpiredItemLeavesItsGlobalIndexToo() {
+        String name = TablesIT.uniqueName("ttl");
+        ddb.createTable(TablesIT.hashAndRange(name)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.N).build(),
+                        AttributeDefinition.builder().attributeName("g").attributeType(ScalarAttributeType.S).build())
+                .globalSecondaryIndexes(i -> i.indexName("by-g").keySchema(k -> k.attributeName("g").keyType(KeyType.HASH))
+                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)))
+                .build());
+        ddb.updateTimeToLive(b -> b.tableName(name).timeToLiveSpecification(t -> t.enabled(true).attributeName("expires")));
+        long past = Instant.now().getEpochSecond() - 60;
+        ddb.putItem(b -> b.tableName(name).item(Map.of("pk", AttributeValue.fromS("gone"), "sk", AttributeValue.fromN("1"),
+                "g", AttributeValue.fromS("x"), "expires", AttributeValue.fromN(Long.toString(past)))));
+        server.awaitIndexes();
+        QueryRequest byG = QueryRequest.builder().tableName(name).indexName("by-g").keyConditionExpression("g = :g")
+                .expressionAttributeValues(Map.of(":g", AttributeValue.fromS("x"))).build();
+        assertThat(ddb.query(byG).count()).isEqualTo(1);
+
+        server.sweepExpiredItems();
+        server.awaitIndexes();
+
+        assertThat(ddb.query(byG).count()).isZero();
+    }
+
+    @Test
     void anItemWhoseExpiryMovedIntoTheFutureIsKept() {
         String name = TablesIT.uniqueName("ttl");
         ddb.createTable(TablesIT.hashAndRange(name).build());

@@ -8,12 +8,21 @@ import java.util.zip.CRC32;
  * A position in a shard, as the opaque ShardIterator string clients pass back to GetRecords: the stream,
  * the shard, the last sequence already read, and when the iterator was issued (DynamoDB's iterators
  * expire after 15 minutes). A checksum tells a damaged or invented iterator from a real one.
+ *
+ * <p>The string is {@code <stream ARN>|1|<base64>}, the form DynamoDB's iterators have, so that access
+ * policies can name the stream a GetRecords reads without decoding the rest.
  */
 record ShardIterator(long logId, int shardIndex, long afterSequence, long issuedMillis) {
     private static final int FORMAT_V1 = 1;
     private static final int LENGTH = 1 + 8 + 4 + 8 + 8;
 
-    String encode() {
+    private static final String SEPARATOR = "|1|";
+
+    String encode(String streamArn) {
+        return streamArn + SEPARATOR + encodePosition();
+    }
+
+    private String encodePosition() {
         ByteBuffer out = ByteBuffer.allocate(LENGTH + 4);
         out.put((byte) FORMAT_V1).putLong(logId).putInt(shardIndex).putLong(afterSequence).putLong(issuedMillis);
         out.putInt(checksum(out.array()));
@@ -22,9 +31,11 @@ record ShardIterator(long logId, int shardIndex, long afterSequence, long issued
 
     /** The iterator {@code text} encodes, or null when it is not one Flywheel issued. */
     static ShardIterator decode(String text) {
+        int separator = text.lastIndexOf(SEPARATOR);
+        if (separator < 0) return null;
         byte[] bytes;
         try {
-            bytes = Base64.getUrlDecoder().decode(text);
+            bytes = Base64.getUrlDecoder().decode(text.substring(separator + SEPARATOR.length()));
         } catch (IllegalArgumentException e) {
             return null;
         }

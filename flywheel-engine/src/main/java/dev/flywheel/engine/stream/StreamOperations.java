@@ -98,11 +98,8 @@ public final class StreamOperations {
         boolean started = request.exclusiveStartShardId() == null;
         String lastEvaluated = null;
         for (StreamDescriptor.Shard shard : d.shards()) {
-            // A shard whose records are all trimmed is gone (DynamoDB keeps shards for 24 hours).
-            if (!shard.isOpen() && shard.lastSequence() <= d.trimmedThrough() && shard.index() > 0
-                    && shard.lastSequence() >= shard.firstSequence()) continue;
             String id = shardId(d, shard);
-            String parent = shard.index() == 0 ? null : shardId(d, d.shards().get(shard.index() - 1));
+            String parent = parentId(d, shard);
             if (!started) {
                 started = id.equals(request.exclusiveStartShardId());
                 continue;
@@ -159,7 +156,8 @@ public final class StreamOperations {
                 yield type.equals("AT_SEQUENCE_NUMBER") ? sequence - 1 : sequence;
             }
         };
-        return new GetShardIteratorOutput(new ShardIterator(d.logId(), shard.index(), after, clock.millis()).encode());
+        return new GetShardIteratorOutput(new ShardIterator(d.logId(), shard.index(), after, clock.millis())
+                .encode(streams.arn(d)));
     }
 
     public GetRecordsOutput getRecords(GetRecordsInput request) {
@@ -170,11 +168,13 @@ public final class StreamOperations {
             throw new ExpiredIteratorException("The provided iterator exceeds the maximum age allowed.");
         }
         StreamDescriptor d = streams.get(iterator.logId());
-        if (d == null || iterator.shardIndex() >= d.shards().size()) {
-            throw new ResourceNotFoundException("Requested resource not found: Shard does not exist");
+        // Access policies judge GetRecords by the ARN the iterator begins with: it must be its stream's.
+        if (d != null && !request.shardIterator().startsWith(streams.arn(d) + "|")) {
+            throw new ValidationException("Invalid ShardIterator");
         }
+        StreamDescriptor.Shard shard = d == null ? null : d.shard(iterator.shardIndex());
+        if (shard == null) throw new ResourceNotFoundException("Requested resource not found: Shard does not exist");
         if (iterator.afterSequence() < d.trimmedThrough()) throw trimmed();
-        StreamDescriptor.Shard shard = d.shards().get(iterator.shardIndex());
         int limit = request.limit() == null ? MAX_RECORDS : request.limit();
         List<LogEntry> entries = storage.readLog(StreamCatalog.logName(d.logId()), iterator.afterSequence(), limit);
         List<Record> records = new ArrayList<>(entries.size());
@@ -196,7 +196,7 @@ public final class StreamOperations {
         }
         // A closed shard read to its end has no next iterator: its reader moves on to the child.
         boolean ended = !shard.isOpen() && (position >= shard.lastSequence() || !full);
-        String next = ended ? null : iterator.after(position, now).encode();
+        String next = ended ? null : iterator.after(position, now).encode(streams.arn(d));
         return new GetRecordsOutput(records, next);
     }
 
@@ -263,10 +263,23 @@ public final class StreamOperations {
         return String.format("%021d", sequence);
     }
 
-    /** DynamoDB's shard ids: {@code shardId-<20 digits of creation time>-<8 hex digits>}. */
+    /** The id of the shard's parent: the shard before it, whose records may all be gone (null for the first). */
+    private static String parentId(StreamDescriptor d, StreamDescriptor.Shard shard) {
+        return shard.index() == 0 ? null : shardId(d, shard.index() - 1);
+    }
+
     static String shardId(StreamDescriptor d, StreamDescriptor.Shard shard) {
-        int suffix = Long.hashCode(d.logId() * 1_000_003L + shard.index()) * 0x9E3779B9;
-        return String.format("shardId-%020d-%08x", shard.created().toEpochMilli(), suffix);
+        return shardId(d, shard.index());
+    }
+
+    /**
+     * DynamoDB's shard id form, {@code shardId-<20 digits>-<8 hex digits>}: the digits grow with the shard's
+     * index (so ids sort in shard order, as clients expect), the hex digits tell streams apart. Derived from
+     * what is kept forever, so a dropped parent's id is still known.
+     */
+    private static String shardId(StreamDescriptor d, int index) {
+        int suffix = Long.hashCode(d.logId() * 1_000_003L + index) * 0x9E3779B9;
+        return String.format("shardId-%020d-%08x", d.created().toEpochMilli() + index, suffix);
     }
 
     /** A unique id for each record: 32 hex digits, like DynamoDB's. */

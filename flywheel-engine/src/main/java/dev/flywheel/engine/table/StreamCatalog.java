@@ -94,11 +94,16 @@ public final class StreamCatalog {
         save(d.disabledAt(now, logEnd(logId)));
     }
 
-    /** Closes the stream's open shard at the current end of its log and opens its child. */
+    /**
+     * Closes the stream's open shard at the current end of its log and opens its child; a shard that has
+     * no record yet stays open (so an idle stream does not pile up empty shards).
+     */
     public synchronized void rollOver(long logId, Instant now) {
         StreamDescriptor d = streams.get(logId);
         if (d == null || d.openShard() == null) return;
-        save(d.rollOver(logEnd(logId), now));
+        long end = logEnd(logId);
+        if (end < d.openShard().firstSequence()) return;
+        save(d.rollOver(end, now));
     }
 
     /** Forgets the stream's records through {@code sequence}. */
@@ -177,6 +182,7 @@ public final class StreamCatalog {
             out.writeLong(d.trimmedThrough());
             out.writeInt(d.shards().size());
             for (StreamDescriptor.Shard shard : d.shards()) {
+                out.writeInt(shard.index());
                 out.writeLong(shard.firstSequence());
                 out.writeLong(shard.lastSequence());
                 writeInstant(out, shard.created());
@@ -205,7 +211,7 @@ public final class StreamCatalog {
             int count = in.readInt();
             List<StreamDescriptor.Shard> shards = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                shards.add(new StreamDescriptor.Shard(i, in.readLong(), in.readLong(), readInstant(in)));
+                shards.add(new StreamDescriptor.Shard(in.readInt(), in.readLong(), in.readLong(), readInstant(in)));
             }
             return new StreamDescriptor(logId, tableName, tableStorageId, label, viewType, keySchema, created, disabled,
                     trimmed, shards);

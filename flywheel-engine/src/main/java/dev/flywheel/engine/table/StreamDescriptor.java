@@ -15,7 +15,8 @@ import java.util.List;
  *
  * @param disabled when the stream stopped taking records; null while it is enabled
  * @param trimmedThrough the log's records up to this sequence are gone (older than 24 hours)
- * @param shards in order; each one's parent is the one before it
+ * @param shards in order, each one's parent the one before it; shards whose records are all trimmed are
+ *     dropped, so the first one's index need not be 0
  */
 public record StreamDescriptor(long logId, String tableName, long tableStorageId, String label, String viewType,
                                KeySchema keySchema, Instant created, Instant disabled, long trimmedThrough,
@@ -44,6 +45,14 @@ public record StreamDescriptor(long logId, String tableName, long tableStorageId
 
     public boolean enabled() {
         return disabled == null;
+    }
+
+    /** The shard with this index, or null when there is none (any more). */
+    public Shard shard(int index) {
+        for (Shard shard : shards) {
+            if (shard.index() == index) return shard;
+        }
+        return null;
     }
 
     public Shard openShard() {
@@ -75,9 +84,20 @@ public record StreamDescriptor(long logId, String tableName, long tableStorageId
                 trimmedThrough, closed.shards());
     }
 
+    /**
+     * This stream with its records through {@code sequence} trimmed, and without the closed shards that
+     * had records and have none left (the last shard always stays, so the stream keeps its lineage).
+     */
     StreamDescriptor trimmedThrough(long sequence) {
+        long trimmed = Math.max(trimmedThrough, sequence);
+        List<Shard> kept = new ArrayList<>(shards);
+        while (kept.size() > 1) {
+            Shard first = kept.getFirst();
+            if (first.isOpen() || first.lastSequence() > trimmed) break;
+            kept.removeFirst();
+        }
         return new StreamDescriptor(logId, tableName, tableStorageId, label, viewType, keySchema, created, disabled,
-                Math.max(trimmedThrough, sequence), shards);
+                trimmed, kept);
     }
 
     private StreamDescriptor withShards(List<Shard> newShards) {

@@ -96,6 +96,26 @@ class StreamLifecycleTest {
     }
 
     @Test
+    void anIdleShardStaysOpenAndATrimmedShardIsDroppedButNamedAsParent() {
+        clock.advance(Duration.ofHours(5));
+        engine.maintainStreams();
+        assertThat(shards()).as("no record yet: nothing to close").hasSize(1);
+
+        put("a");
+        clock.advance(Duration.ofHours(5));
+        engine.maintainStreams();
+        put("b");
+        String parentId = shards().getFirst().shardId();
+        clock.advance(Duration.ofHours(20));
+        engine.maintainStreams();
+
+        List<Shard> shards = shards();
+        assertThat(shards).extracting(Shard::shardId).doesNotContain(parentId);
+        assertThat(shards.getFirst().parentShardId()).isEqualTo(parentId);
+        assertThat(shards).extracting(Shard::shardId).isSorted();
+    }
+
+    @Test
     void recordsOlderThanADayAreTrimmed() {
         put("old");
         clock.advance(Duration.ofHours(23));
