@@ -56,24 +56,25 @@ public final class ItemCollections {
      * Refuses a change that would grow its item collection past the limit (a change that does not grow
      * it is always allowed, so a collection over the limit can still be shrunk).
      *
-     * @throws ItemCollectionSizeLimitExceededException if it would
+     * @return how much the change grows the collection (negative: shrinks it), for {@link #applied}
+     * @throws ItemCollectionSizeLimitExceededException if it would grow it past the limit
      */
-    public void checkLimit(TableDefinition table, ItemKey key, Map<String, AttributeValue> oldItem,
+    public long checkLimit(TableDefinition table, ItemKey key, Map<String, AttributeValue> oldItem,
                            Map<String, AttributeValue> newItem) {
-        if (table.localIndexes().isEmpty()) return;
+        if (table.localIndexes().isEmpty()) return 0;
         long growth = size(table, newItem) - size(table, oldItem);
         if (growth > 0 && size(table, key).get() + growth > maxBytes) {
             // The message of the TransactWriteItems cancellation reason (API Reference) for the same limit.
             throw new ItemCollectionSizeLimitExceededException("Collection size exceeded.");
         }
+        return growth;
     }
 
-    /** Records an applied change of an item of {@code table}. */
-    public void applied(TableDefinition table, ItemKey key, Map<String, AttributeValue> oldItem,
-                        Map<String, AttributeValue> newItem) {
-        if (table.localIndexes().isEmpty()) return;
+    /** Records that a change {@link #checkLimit} measured was applied. */
+    public void applied(TableDefinition table, ItemKey key, long growth) {
+        if (growth == 0) return;
         AtomicLong size = sizes.getIfPresent(cacheKey(table, key));
-        if (size != null) size.addAndGet(size(table, newItem) - size(table, oldItem));
+        if (size != null) size.addAndGet(growth);
     }
 
     /**

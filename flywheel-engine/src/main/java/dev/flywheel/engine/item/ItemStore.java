@@ -126,7 +126,7 @@ public final class ItemStore {
                 boolean unchanged = Arrays.equals(current, updated);
                 List<DerivedRecord> derived = unchanged ? List.of()
                         : changeLog.records(write.table(), current, updated, origin);
-                if (!unchanged) collections.checkLimit(write.table(), key, oldItem, newItem);
+                long growth = unchanged ? 0 : collections.checkLimit(write.table(), key, oldItem, newItem);
                 Expected expected = Expected.value(current);
                 RowWrite row = updated == null
                         ? RowWrite.delete(key.sortKey(), expected)
@@ -139,7 +139,7 @@ public final class ItemStore {
                         companions);
                 if (storage.write(partitionWrite) == WriteOutcome.APPLIED) {
                     if (!derived.isEmpty()) changeLog.appended(write.table());
-                    if (!unchanged) collections.applied(write.table(), key, oldItem, newItem);
+                    collections.applied(write.table(), key, growth);
                     return new Change(oldItem, newItem);
                 }
                 if (!lock.expected().matches(lockOwner(table, key))) {

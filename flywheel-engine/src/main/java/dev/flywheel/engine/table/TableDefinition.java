@@ -131,37 +131,36 @@ public record TableDefinition(
                                 Instant increased, Instant decreased, long decreases) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, mode, read, write,
                 creationDateTime, payPerRequestSince, increased, decreased, decreases, deletionProtection,
-                tableClass, tableClassUpdated, tags, globalIndexes, localIndexes, stream,
-                timeToLive);
+                tableClass, tableClassUpdated, tags, globalIndexes, localIndexes, stream, timeToLive);
     }
 
     TableDefinition withDeletionProtection(boolean enabled) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes, localIndexes, stream,
-                timeToLive);
+                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes,
+                localIndexes, stream, timeToLive);
     }
 
     TableDefinition withTableClass(String newClass, Instant when) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes, localIndexes, stream,
-                timeToLive);
+                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes,
+                localIndexes, stream, timeToLive);
     }
 
     TableDefinition withTags(Map<String, String> newTags) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes, localIndexes, stream,
-                timeToLive);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes,
+                localIndexes, stream, timeToLive);
     }
 
     /** The definition with these indexes and attribute definitions (an index was added or removed). */
     TableDefinition withGlobalIndexes(List<GlobalIndex> indexes, Map<String, String> definitions) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, definitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes, localIndexes, stream,
-                timeToLive);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes,
+                localIndexes, stream, timeToLive);
     }
 
     /** The definition with the index named {@code indexName} replaced by {@code change} applied to it. */
