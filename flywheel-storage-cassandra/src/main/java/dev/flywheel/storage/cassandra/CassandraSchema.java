@@ -90,7 +90,7 @@ final class CassandraSchema {
         trimLog = s.prepare("DELETE FROM " + log + " WHERE log = ? AND part = 0 AND seq >= 1 AND seq <= ?");
         String pending = ks + ".pending";
         addPending = s.prepare("INSERT INTO " + pending + " (shard, write_id, table_id, pk) VALUES (?, ?, ?, ?)");
-        pendingBefore = s.prepare("SELECT write_id, table_id, pk FROM " + pending + " WHERE shard = ? AND write_id < ?");
+        pendingBefore = s.prepare("SELECT write_id, table_id, pk FROM " + pending + " WHERE shard = ? AND write_id <= ?");
         deletePending = s.prepare("DELETE FROM " + pending + " WHERE shard = ? AND write_id = ? AND table_id = ? AND pk = ?");
         String meta = ks + ".meta";
         getMeta = s.prepare("SELECT value FROM " + meta + " WHERE bucket = 0 AND key = ?");

@@ -333,6 +333,10 @@ public final class CassandraStorage implements Storage {
         return call("sweepOutbox", () -> outbox.sweep(olderThan));
     }
 
+    OutboxApplier outboxForTests() {
+        return outbox;
+    }
+
     private void sweepQuietly() {
         try {
             if (!closed) outbox.sweep(ABANDONED_AFTER);

@@ -142,7 +142,7 @@ final class OutboxApplier {
      * @return how many pending writes it finished
      */
     int sweep(Duration olderThan) {
-        UUID before = Uuids.startOf(System.currentTimeMillis() - olderThan.toMillis());
+        UUID before = Uuids.endOf(System.currentTimeMillis() - olderThan.toMillis());
         int finished = 0;
         for (int shard = 0; shard < CassandraSchema.PENDING_SHARDS; shard++) {
             for (Row r : session.execute(schema.pendingBefore.bind(shard, before))) {

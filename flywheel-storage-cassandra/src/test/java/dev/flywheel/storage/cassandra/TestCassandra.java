@@ -39,6 +39,8 @@ final class TestCassandra implements AutoCloseable {
 
     String keyspace() { return keyspace; }
 
+    CqlSession session() { return session; }
+
     /** A storage over the shared session: closing it does not close the session. No background sweep. */
     CassandraStorage storage() {
         return new CassandraStorage(session, false, schema, null);
