@@ -75,8 +75,25 @@ public final class Catalog {
     public TableDefinition find(String nameOrArn) {
         String name = arns.tableName(nameOrArn);
         TableDefinition table = tables.get(name);
+        if (table != null) return table;
         // Only a name that names no table can be invalid: check it off the hot path.
-        if (table == null && name.equals(nameOrArn)) TableNames.validate(name);
+        if (name.equals(nameOrArn)) TableNames.validate(name);
+        return loadCreatedElsewhere(name);
+    }
+
+    /**
+     * A table this catalog does not know may have been created by another server sharing the storage
+     * (Flywheel servers in front of one Cassandra cluster): it is usable here at once. (Changes and
+     * deletions made elsewhere are not yet noticed: issue 8.)
+     */
+    private synchronized TableDefinition loadCreatedElsewhere(String name) {
+        TableDefinition known = tables.get(name);
+        if (known != null) return known;
+        byte[] stored = storage.getMeta(TABLE_PREFIX + name);
+        if (stored == null) return null;
+        TableDefinition table = TableDefinitionFormat.read(stored);
+        tables.put(name, table);
+        changed();
         return table;
     }
 
