@@ -5,6 +5,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -121,16 +123,21 @@ final class CassandraSchema {
         if (replicationFactor < 1) throw new IllegalArgumentException("replication factor must be at least 1: " + replicationFactor);
         ddl(s, "CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
                 + replicationFactor + "}");
-        ddl(s, "CREATE TABLE IF NOT EXISTS " + ks + ".rows (pk blob, table_id bigint, kind tinyint, sk blob, value blob,"
-                + " PRIMARY KEY ((pk), table_id, kind, sk))");
-        ddl(s, "CREATE TABLE IF NOT EXISTS " + ks + ".partitions (table_id bigint, hash bigint, pk_len int, pk_head blob,"
-                + " pk blob, PRIMARY KEY ((table_id), hash, pk_len, pk_head))");
-        ddl(s, "CREATE TABLE IF NOT EXISTS " + ks + ".log (log text, part int, seq bigint, marker blob, payload blob,"
-                + " trimmed_through bigint static, PRIMARY KEY ((log, part), seq, marker))");
-        // Every write with derived records adds and removes a row here: keep its tombstones short-lived.
-        ddl(s, "CREATE TABLE IF NOT EXISTS " + ks + ".pending (shard int, write_id timeuuid, table_id bigint, pk blob,"
-                + " PRIMARY KEY ((shard), write_id, table_id, pk)) WITH gc_grace_seconds = 3600");
-        ddl(s, "CREATE TABLE IF NOT EXISTS " + ks + ".meta (bucket int, key text, value blob, PRIMARY KEY ((bucket), key))");
+        // The tables one after another would each wait for the schema to settle: seconds apiece.
+        List<String> tables = List.of(
+                "CREATE TABLE IF NOT EXISTS " + ks + ".rows (pk blob, table_id bigint, kind tinyint, sk blob, value blob,"
+                    + " PRIMARY KEY ((pk), table_id, kind, sk))",
+                "CREATE TABLE IF NOT EXISTS " + ks + ".partitions (table_id bigint, hash bigint, pk_len int, pk_head blob,"
+                    + " pk blob, PRIMARY KEY ((table_id), hash, pk_len, pk_head))",
+                "CREATE TABLE IF NOT EXISTS " + ks + ".log (log text, part int, seq bigint, marker blob, payload blob,"
+                    + " trimmed_through bigint static, PRIMARY KEY ((log, part), seq, marker))",
+                // Every write with derived records adds and removes a row here: keep its tombstones short-lived.
+                "CREATE TABLE IF NOT EXISTS " + ks + ".pending (shard int, write_id timeuuid, table_id bigint, pk blob,"
+                    + " PRIMARY KEY ((shard), write_id, table_id, pk)) WITH gc_grace_seconds = 3600",
+                "CREATE TABLE IF NOT EXISTS " + ks + ".meta (bucket int, key text, value blob, PRIMARY KEY ((bucket), key))");
+        CompletableFuture.allOf(tables.stream()
+                .map(cql -> s.executeAsync(ddl(cql)).toCompletableFuture())
+                .toArray(CompletableFuture[]::new)).join();
         return new CassandraSchema(s, ks);
     }
 
@@ -139,7 +146,10 @@ final class CassandraSchema {
     }
 
     private static void ddl(CqlSession s, String cql) {
-        s.execute(SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(60))
-                .setConsistencyLevel(ConsistencyLevel.ALL));
+        s.execute(ddl(cql));
+    }
+
+    private static SimpleStatement ddl(String cql) {
+        return SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(60)).setConsistencyLevel(ConsistencyLevel.ALL);
     }
 }

@@ -46,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -81,6 +82,7 @@ public final class CassandraStorage implements Storage {
     private final boolean ownsSession;
     private final CassandraSchema schema;
     private final OutboxApplier outbox;
+    private final IndexedPartitions indexed = new IndexedPartitions();
     private final ScheduledExecutorService sweeper;
     private volatile boolean closed;
     /** Tests only: simulates a server that dies between its batch and its drain. */
@@ -289,8 +291,13 @@ public final class CassandraStorage implements Storage {
     }
 
     private CompletionStage<AsyncResultSet> index(long tableId, long hash, byte[] partitionKey) {
+        if (indexed.contains(tableId, partitionKey)) return CompletableFuture.completedFuture(null);
         return session.executeAsync(schema.indexPartition.bind(tableId, ordered(hash), partitionKey.length,
-                indexedHead(partitionKey), buf(partitionKey)));
+                        indexedHead(partitionKey), buf(partitionKey)))
+                .thenApply(done -> {
+                    indexed.add(tableId, partitionKey);
+                    return done;
+                });
     }
 
     private static ByteBuffer indexedHead(byte[] partitionKey) {
@@ -360,6 +367,7 @@ public final class CassandraStorage implements Storage {
             }
             while (!inFlight.isEmpty()) inFlight.poll().toCompletableFuture().join();
             execute(schema.deleteIndex.bind(tableId));
+            indexed.forgetTable(tableId);
             return null;
         });
     }
