@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -87,13 +88,16 @@ final class OutboxApplier {
             rows.add(new OutboxRow(bytes(r.getByteBuffer(0)), bytes(r.getByteBuffer(1)), r.getLong(2)));
         }
         rows.sort(Comparator.comparingLong(OutboxRow::writeTime).thenComparing(OutboxRow::key, Arrays::compareUnsigned));
+        List<CompletableFuture<?>> deletes = new ArrayList<>();
         for (OutboxRow row : rows) {
             appendOnce(logOf(row.key()), row.key(), row.payload());
             // At a timestamp just after the row's own (a Paxos ballot's, which the client clock may lag),
-            // so the delete is never shadowed by the write it undoes.
-            session.execute(schema.deleteRow.bind(p.key(), tableId, p.outboxKind(), buf(row.key()))
-                    .setQueryTimestamp(row.writeTime() + 1));
+            // so the delete is never shadowed by the write it undoes. Not awaited one by one: a row
+            // appended but not yet deleted is harmless (its applied marker refuses a second append).
+            deletes.add(session.executeAsync(schema.deleteRow.bind(p.key(), tableId, p.outboxKind(), buf(row.key()))
+                    .setQueryTimestamp(row.writeTime() + 1)).toCompletableFuture());
         }
+        for (CompletableFuture<?> delete : deletes) delete.join();
     }
 
     private record OutboxRow(byte[] key, byte[] payload, long writeTime) {}
