@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
@@ -86,6 +87,59 @@ class CassandraServersIT {
                     .expressionAttributeValues(Map.of(":a", s("a")))).items())
                     .extracting(item -> item.get("v")).containsExactly(s("through the other"), s("through one"));
             assertThat(one.scan(b -> b.tableName("shared")).count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aTableCreatedThroughBothServersAtOnceIsCreatedOnce() throws Exception {
+        try (DynamoDbClient one = Clients.sync(first.endpoint()); DynamoDbClient other = Clients.sync(second.endpoint())) {
+            List<Callable<String>> creates = new ArrayList<>();
+            for (DynamoDbClient client : List.of(one, other)) {
+                creates.add(() -> {
+                    try {
+                        client.createTable(TablesIT.hashAndRange("raced").build());
+                        return "created";
+                    } catch (ResourceInUseException e) {
+                        return "in use";
+                    }
+                });
+            }
+            assertThat(runBoth(creates)).containsExactlyInAnyOrder("created", "in use");
+        }
+    }
+
+    @Test
+    void firstWritesThroughBothServersAtOnceAreReadableThroughBoth() throws Exception {
+        // Each table's data key is created on its first write: both servers must end up with the same one.
+        try (DynamoDbClient one = Clients.sync(first.endpoint()); DynamoDbClient other = Clients.sync(second.endpoint())) {
+            one.createTable(TablesIT.hashAndRange("fresh").build());
+            other.describeTable(b -> b.tableName("fresh"));
+            List<Callable<String>> writes = new ArrayList<>();
+            for (DynamoDbClient client : List.of(one, other)) {
+                String writer = client == one ? "one" : "other";
+                writes.add(() -> {
+                    for (int i = 0; i < 10; i++) {
+                        String sk = Integer.toString(i);
+                        client.putItem(b -> b.tableName("fresh").item(Map.of("pk", s(writer), "sk", n(sk))));
+                    }
+                    return writer;
+                });
+            }
+            runBoth(writes);
+            for (DynamoDbClient reader : List.of(one, other)) {
+                assertThat(reader.scan(b -> b.tableName("fresh").consistentRead(true)).count()).isEqualTo(20);
+            }
+        }
+    }
+
+    private static <T> List<T> runBoth(List<Callable<T>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : pool.invokeAll(tasks)) results.add(f.get());
+            return results;
+        } finally {
+            pool.shutdownNow();
         }
     }
 

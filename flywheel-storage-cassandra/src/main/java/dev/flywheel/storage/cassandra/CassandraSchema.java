@@ -55,7 +55,8 @@ final class CassandraSchema {
     final PreparedStatement getRow, putRow, putRowIfAbsent, putRowIfValue, deleteRow, deleteRowIfAbsent,
             deleteRowIfValue, outboxRows, deleteTableInPartition, indexPartition, partitionsFrom, partitionsAfter,
             partitionsSample, deleteIndex, lastLogEntry, appendLogEntry, markApplied, isApplied, readLog,
-            trimMarker, trimLog, addPending, pendingBefore, deletePending, getMeta, putMeta, deleteMeta, listMeta;
+            trimMarker, trimLog, addPending, pendingBefore, deletePending, getMeta, putMeta, putMetaIfAbsent, deleteMeta,
+            listMeta;
     /** Slices of one table's rows in a partition, by shape (which bounds, which direction). */
     private final ConcurrentMap<String, PreparedStatement> slices = new ConcurrentHashMap<>();
 
@@ -97,6 +98,7 @@ final class CassandraSchema {
         String meta = ks + ".meta";
         getMeta = s.prepare("SELECT value FROM " + meta + " WHERE bucket = 0 AND key = ?");
         putMeta = s.prepare("INSERT INTO " + meta + " (bucket, key, value) VALUES (0, ?, ?)");
+        putMetaIfAbsent = s.prepare("INSERT INTO " + meta + " (bucket, key, value) VALUES (0, ?, ?) IF NOT EXISTS");
         deleteMeta = s.prepare("DELETE FROM " + meta + " WHERE bucket = 0 AND key = ?");
         listMeta = s.prepare("SELECT key, value FROM " + meta + " WHERE bucket = 0 AND key >= ?");
     }

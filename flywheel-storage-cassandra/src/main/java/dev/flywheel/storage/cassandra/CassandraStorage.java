@@ -452,6 +452,15 @@ public final class CassandraStorage implements Storage {
         call("putMeta", () -> execute(value == null ? schema.deleteMeta.bind(key) : schema.putMeta.bind(key, buf(value))));
     }
 
+    /** A lightweight transaction: the first writer on any server wins. */
+    @Override
+    public byte[] putMetaIfAbsent(String key, byte[] value) {
+        return call("putMetaIfAbsent", () -> {
+            var result = execute(schema.putMetaIfAbsent.bind(key, buf(value)));
+            return result.wasApplied() ? value : bytes(result.one().getByteBuffer("value"));
+        });
+    }
+
     @Override
     public Map<String, byte[]> listMeta(String prefix) {
         return call("listMeta", () -> {
