@@ -71,6 +71,8 @@ import java.util.logging.Logger;
  */
 public final class CassandraStorage implements Storage {
     private static final Logger LOG = Logger.getLogger(CassandraStorage.class.getName());
+    /** Partitions a Scan reads ahead of the one it is adding to its page. */
+    private static final int SCAN_READ_AHEAD = 8;
     /** Rows fetched per round trip when a read has no small row limit. */
     private static final int FETCH_SIZE = 200;
     /** Index entries {@link #stats} reads before it extrapolates from the part of the hash space they cover. */
@@ -172,6 +174,17 @@ public final class CassandraStorage implements Storage {
      */
     private boolean readPartition(long tableId, byte[] partitionKey, KeyRange range, boolean forward, byte[] startAfter,
                                   int maxRows, PageBuilder page) {
+        BoundStatement slice = slice(tableId, partitionKey, range, forward, startAfter, maxRows);
+        if (slice == null) return true;
+        for (var r : execute(slice)) {
+            if (!page.add(new Row(partitionKey, bytes(r.getByteBuffer(0)), bytes(r.getByteBuffer(1))))) return false;
+        }
+        return true;
+    }
+
+    /** The CQL read of {@link #readPartition}, or null when the range is empty. */
+    private BoundStatement slice(long tableId, byte[] partitionKey, KeyRange range, boolean forward, byte[] startAfter,
+                                 int maxRows) {
         byte[] lower = range.lower(), upper = range.upper();
         boolean lowerInclusive = range.lowerInclusive(), upperInclusive = range.upperInclusive();
         // A continuation narrows the range on the side the read comes from.
@@ -184,23 +197,25 @@ public final class CassandraStorage implements Storage {
         }
         if (lower != null && upper != null) {
             int c = Arrays.compareUnsigned(lower, upper);
-            if (c > 0 || (c == 0 && !(lowerInclusive && upperInclusive))) return true; // empty range
+            if (c > 0 || (c == 0 && !(lowerInclusive && upperInclusive))) return null;
         }
         CqlPartition p = CqlPartition.of(partitionKey);
         List<Object> values = new ArrayList<>(List.of(p.key(), tableId, p.rowKind()));
         if (lower != null) values.add(buf(lower));
         if (upper != null) values.add(buf(upper));
         values.add(maxRows);
-        BoundStatement slice = schema.slice(
+        return schema.slice(
                         lower == null ? "" : lowerInclusive ? ">=" : ">",
                         upper == null ? "" : upperInclusive ? "<=" : "<", forward)
                 .bind(values.toArray()).setPageSize(Math.min(maxRows, FETCH_SIZE));
-        for (var r : execute(slice)) {
-            if (!page.add(new Row(partitionKey, bytes(r.getByteBuffer(0)), bytes(r.getByteBuffer(1))))) return false;
-        }
-        return true;
     }
 
+    /**
+     * A Scan walks the scan index in hash order and reads each listed partition: those reads are issued
+     * up to {@link #SCAN_READ_AHEAD} ahead of the one being consumed (one round trip per partition would
+     * otherwise make a page of small items cost a thousand sequential round trips). At most that many
+     * reads are wasted when the page fills up.
+     */
     @Override
     public Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits) {
         if (totalSegments < 1 || segment < 0 || segment >= totalSegments) {
@@ -224,13 +239,46 @@ public final class CassandraStorage implements Storage {
                 partitions = schema.partitionsAfter.bind(tableId, ordered(afterHash),
                         after.partitionKey().length, indexedHead(after.partitionKey()));
             }
-            for (var p : execute(partitions.setPageSize(FETCH_SIZE))) {
-                if (end != null && p.getLong(0) >= ordered(end)) break;
-                byte[] pk = bytes(p.getByteBuffer(1));
-                if (!readPartition(tableId, pk, KeyRange.ALL, true, null, page.rowsLeft(), page)) return page.build();
+            // Never more rows ahead than the page may still take.
+            int readAhead = Math.max(1, Math.min(SCAN_READ_AHEAD, page.rowsLeft()));
+            Deque<PartitionRead> reads = new ArrayDeque<>();
+            var listed = execute(partitions.setPageSize(FETCH_SIZE)).iterator();
+            boolean moreListed = true;
+            while (true) {
+                while (moreListed && reads.size() < readAhead) {
+                    if (!listed.hasNext()) {
+                        moreListed = false;
+                        break;
+                    }
+                    var p = listed.next();
+                    if (end != null && p.getLong(0) >= ordered(end)) {
+                        moreListed = false;
+                        break;
+                    }
+                    byte[] pk = bytes(p.getByteBuffer(1));
+                    reads.add(new PartitionRead(pk, session.executeAsync(
+                            slice(tableId, pk, KeyRange.ALL, true, null, page.rowsLeft())).toCompletableFuture()));
+                }
+                PartitionRead read = reads.poll();
+                if (read == null) return page.build();
+                if (!read.addTo(page)) return page.build();
             }
-            return page.build();
         });
+    }
+
+    /** A partition's rows being read ahead by {@link #scan}. */
+    private record PartitionRead(byte[] partitionKey, CompletableFuture<AsyncResultSet> rows) {
+        /** Adds the rows to {@code page} (fetching further result pages if any); false once it is full. */
+        boolean addTo(RowSink page) {
+            AsyncResultSet result = rows.join();
+            while (true) {
+                for (var r : result.currentPage()) {
+                    if (!page.add(new Row(partitionKey, bytes(r.getByteBuffer(0)), bytes(r.getByteBuffer(1))))) return false;
+                }
+                if (!result.hasMorePages()) return true;
+                result = result.fetchNextPage().toCompletableFuture().join();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- writes
@@ -380,18 +428,24 @@ public final class CassandraStorage implements Storage {
     @Override
     public TableStats stats(long tableId) {
         return call("stats", () -> {
-            long rows = 0, size = 0, partitions = 0, lastHash = 0;
+            long partitions = 0, lastHash = 0;
+            long[] rowsAndBytes = new long[2];
+            RowSink counted = row -> {
+                rowsAndBytes[0]++;
+                rowsAndBytes[1] += row.size();
+                return true;
+            };
+            Deque<PartitionRead> reads = new ArrayDeque<>();
             for (var p : execute(schema.partitionsSample.bind(tableId, STATS_SAMPLE_PARTITIONS).setPageSize(FETCH_SIZE))) {
                 lastHash = ordered(p.getLong(0));
                 byte[] pk = bytes(p.getByteBuffer(1));
-                PageBuilder page = new PageBuilder(ReadLimits.NONE);
-                readPartition(tableId, pk, KeyRange.ALL, true, null, Integer.MAX_VALUE, page);
-                for (Row row : page.build().rows()) {
-                    rows++;
-                    size += row.size();
-                }
+                reads.add(new PartitionRead(pk, session.executeAsync(
+                        slice(tableId, pk, KeyRange.ALL, true, null, Integer.MAX_VALUE)).toCompletableFuture()));
+                if (reads.size() >= SCAN_READ_AHEAD) reads.poll().addTo(counted);
                 partitions++;
             }
+            while (!reads.isEmpty()) reads.poll().addTo(counted);
+            long rows = rowsAndBytes[0], size = rowsAndBytes[1];
             if (partitions < STATS_SAMPLE_PARTITIONS) return new TableStats(rows, size);
             // The sample covers hashes [0, lastHash]: scale by 2^64 / (lastHash + 1).
             double covered = new BigInteger(Long.toUnsignedString(lastHash)).add(BigInteger.ONE).doubleValue() / 0x1p64;
@@ -509,8 +563,13 @@ public final class CassandraStorage implements Storage {
         }
     }
 
+    /** Where read rows go; {@link #add} is false once it takes no more. */
+    private interface RowSink {
+        boolean add(Row row);
+    }
+
     /** Collects rows until a limit of {@link ReadLimits} is reached, as every backend's page does. */
-    private static final class PageBuilder {
+    private static final class PageBuilder implements RowSink {
         private final ReadLimits limits;
         private final List<Row> rows = new ArrayList<>();
         private long bytes;
@@ -519,7 +578,8 @@ public final class CassandraStorage implements Storage {
         PageBuilder(ReadLimits limits) { this.limits = limits; }
 
         /** Adds the row; false once a limit is reached (the caller stops reading). */
-        boolean add(Row row) {
+        @Override
+        public boolean add(Row row) {
             rows.add(row);
             bytes += row.size();
             if (rows.size() >= limits.maxRows()) stop = Page.StopReason.ROW_LIMIT;
