@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -90,6 +91,16 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     StorageOptions storageOptions = new StorageOptions();
 
+    @Option(names = "--ttl-interval-seconds", defaultValue = "60",
+            description = "Seconds between two searches for expired items of tables with time to live (DynamoDB takes"
+                    + " up to a few days). Default: ${DEFAULT-VALUE}.")
+    long timeToLiveIntervalSeconds;
+
+    @Option(names = "--accelerator-port",
+            description = "Also serve the accelerator (a DynamoDB API cache, as `flywheel accelerate`) in front of this"
+                    + " server's engine on this port.")
+    Integer acceleratorPort;
+
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region named in ARNs. Default: ${DEFAULT-VALUE}.")
     String region;
 
@@ -139,29 +150,37 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         FlywheelEngine engine = null;
-        FlywheelServer server;
+        FlywheelServer server = null;
+        InProcessAccelerator accelerator = null;
         InetSocketAddress bound;
         try {
             ServerConfig serverConfig = ServerConfig.defaults()
                     .withBindAddress(address).withPort(port).withCredentials(credentials.secretsByAccessKeyId())
                     .withAllowUnauthenticated(allowUnauthenticated).withRegion(region).withTls(tls);
-            EngineConfig engineConfig = new EngineConfig(region, ACCOUNT_ID, bind + ":" + port, Clock.systemUTC());
+            EngineConfig engineConfig = new EngineConfig(region, ACCOUNT_ID, bind + ":" + port, Clock.systemUTC())
+                    .withTimeToLiveInterval(Duration.ofSeconds(Math.max(1, timeToLiveIntervalSeconds)));
             engine = new FlywheelEngine(encryption, noIndexMaintenance ? engineConfig.withoutIndexMaintenance() : engineConfig);
             AccessControl accessControl = policies == null ? null
                     : new AccessControl(credentials.principals(), policies, region, ACCOUNT_ID, engine::partitionKeyName);
             server = new FlywheelServer(serverConfig, engine, accessControl);
             bound = server.start();
+            accelerator = acceleratorPort == null ? null
+                    : new InProcessAccelerator(engine, serverConfig, accessControl, acceleratorPort);
         } catch (Exception e) {
+            if (server != null) server.close();
             if (engine != null) engine.close();
             storage.close();
             throw e;
         }
         FlywheelEngine started = engine;
+        FlywheelServer serving = server;
+        InProcessAccelerator accelerating = accelerator;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Flywheel stopping: finishing in-flight requests");
             try {
-                server.close();
+                if (accelerating != null) accelerating.close();
+                serving.close();
             } finally {
                 // The engine's background work (index maintenance) stops before the storage closes under it.
                 try {

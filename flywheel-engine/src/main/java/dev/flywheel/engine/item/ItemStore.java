@@ -3,6 +3,9 @@ package dev.flywheel.engine.item;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
+import dev.flywheel.model.shapes.ItemCollectionMetrics;
+import dev.flywheel.engine.index.LocalIndexWrites;
+import dev.flywheel.storage.CompanionWrite;
 import dev.flywheel.storage.DerivedRecord;
 import dev.flywheel.storage.Expected;
 import dev.flywheel.storage.PartitionWrite;
@@ -26,16 +29,31 @@ import java.util.function.UnaryOperator;
  * item), in the same atomic storage write, so an index can never miss nor reorder a change. It runs
  * inside {@link Catalog#beginWrite}, deriving them under the table's definition current at that
  * moment, so a definition change (an index added) can wait for every write that did not see it.
+ *
+ * <p>The entries of the table's local secondary indexes are rows of companion tables in the item's
+ * partition ({@link LocalIndexWrites}), changed in the same atomic write as the item; a write that would
+ * grow their item collection past its limit is refused ({@link ItemCollections}).
  */
 public final class ItemStore {
     private final Storage storage;
     private final Catalog catalog;
     private final ItemChangeLog changeLog;
+    private final ItemCollections collections;
 
     public ItemStore(Storage storage, Catalog catalog, ItemChangeLog changeLog) {
+        this(storage, catalog, changeLog, new ItemCollections(storage));
+    }
+
+    public ItemStore(Storage storage, Catalog catalog, ItemChangeLog changeLog, ItemCollections collections) {
         this.storage = storage;
         this.catalog = catalog;
         this.changeLog = changeLog;
+        this.collections = collections;
+    }
+
+    /** The ItemCollectionMetrics a write of the item at {@code key} returns (null unless asked for and relevant). */
+    public ItemCollectionMetrics collectionMetrics(String returnItemCollectionMetrics, TableDefinition table, ItemKey key) {
+        return collections.metrics(returnItemCollectionMetrics, table, key);
     }
 
     /** The item, or null when absent. */
@@ -58,6 +76,12 @@ public final class ItemStore {
      * to abandon the write (a failed condition).
      */
     public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change) {
+        return write(table, key, change, ChangeOrigin.REQUEST);
+    }
+
+    /** As {@link #write(TableDefinition, ItemKey, UnaryOperator)}, on behalf of {@code origin}. */
+    public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
+                        ChangeOrigin origin) {
         try (Catalog.Write write = catalog.beginWrite(table)) {
             while (true) {
                 byte[] current = storage.get(table.id(), key.partitionKey(), key.sortKey());
@@ -66,15 +90,21 @@ public final class ItemStore {
                 if (newItem == null && current == null) return new Change(null, null);
                 byte[] updated = newItem == null ? null : ItemCodec.encode(newItem);
                 // Rewriting the same bytes changes nothing anything derives from.
-                List<DerivedRecord> derived = Arrays.equals(current, updated) ? List.of()
-                        : changeLog.records(write.table(), current, updated);
+                boolean unchanged = Arrays.equals(current, updated);
+                List<DerivedRecord> derived = unchanged ? List.of()
+                        : changeLog.records(write.table(), current, updated, origin);
+                List<CompanionWrite> companions = unchanged ? List.of()
+                        : LocalIndexWrites.companions(write.table(), oldItem, newItem);
+                if (!unchanged) collections.checkLimit(write.table(), key, oldItem, newItem);
                 Expected expected = Expected.value(current);
                 RowWrite row = updated == null
                         ? RowWrite.delete(key.sortKey(), expected)
                         : RowWrite.put(key.sortKey(), updated, expected);
-                PartitionWrite partitionWrite = new PartitionWrite(table.id(), key.partitionKey(), List.of(row), derived);
+                PartitionWrite partitionWrite = new PartitionWrite(table.id(), key.partitionKey(), List.of(row), derived,
+                        companions);
                 if (storage.write(partitionWrite) == WriteOutcome.APPLIED) {
                     if (!derived.isEmpty()) changeLog.appended(write.table());
+                    if (!unchanged) collections.applied(write.table(), key, oldItem, newItem);
                     return new Change(oldItem, newItem);
                 }
                 // Another write changed the item between our read and our write: compute again.
