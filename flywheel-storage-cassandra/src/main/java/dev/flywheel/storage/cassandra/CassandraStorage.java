@@ -65,9 +65,10 @@ import java.util.logging.Logger;
  * <p>Consistency: QUORUM for reads and plain writes, SERIAL for the conditions of LWT batches.
  * The SPI has no consistency hint yet, so eventually consistent reads (ONE) are not used.
  *
- * <p>Writes without any precondition are plain batches with the client's timestamp; the engine writes
- * items conditionally (compare-and-set), so only global index entries are written so. Mixing the two
- * kinds on one row would order them by timestamps from different clocks.
+ * <p>Writes without any precondition are plain batches; the engine writes items conditionally
+ * (compare-and-set), so only global index entries are written so. Plain writes take the coordinator's
+ * clock (server-side timestamps), as Paxos ballots do, so a row written both ways is ordered by one kind
+ * of clock; across nodes, by their clocks as kept in sync (NTP), as in any Cassandra deployment.
  */
 public final class CassandraStorage implements Storage {
     private static final Logger LOG = Logger.getLogger(CassandraStorage.class.getName());
