@@ -460,16 +460,25 @@ public final class CassandraStorage implements Storage {
     public List<LogEntry> readLog(String log, long afterSequence, int maxEntries) {
         if (maxEntries < 1) throw new IllegalArgumentException("maxEntries must be at least 1: " + maxEntries);
         return call("readLog", () -> {
-            List<LogEntry> entries = new ArrayList<>();
             // Sequence 0 holds the applied-outbox markers, never entries.
-            for (var r : execute(schema.readLog.bind(log, Math.max(0, afterSequence), maxEntries))) {
-                if (r.isNull(0)) continue; // the partition holds only its static trim marker
-                long seq = r.getLong(0);
-                // The trim marker rules, even where a trim's deletes are not yet visible.
-                if (!r.isNull(2) && seq <= r.getLong(2)) continue;
-                entries.add(new LogEntry(seq, bytes(r.getByteBuffer(1))));
+            long after = Math.max(0, afterSequence);
+            while (true) {
+                List<LogEntry> entries = new ArrayList<>();
+                long trimmedThrough = 0;
+                for (var r : execute(schema.readLog.bind(log, after, maxEntries))) {
+                    if (r.isNull(0)) continue; // the partition holds only its static trim marker
+                    long seq = r.getLong(0);
+                    // The trim marker rules, even where a trim's deletes are not (yet) visible.
+                    if (!r.isNull(2) && seq <= r.getLong(2)) {
+                        trimmedThrough = r.getLong(2);
+                        continue;
+                    }
+                    entries.add(new LogEntry(seq, bytes(r.getByteBuffer(1))));
+                }
+                // A page of nothing but trimmed entries must not read as the end of the log.
+                if (!entries.isEmpty() || trimmedThrough <= after) return entries;
+                after = trimmedThrough;
             }
-            return entries;
         });
     }
 
