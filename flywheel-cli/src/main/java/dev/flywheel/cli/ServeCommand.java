@@ -10,8 +10,6 @@ import dev.flywheel.server.TlsCertificate;
 import dev.flywheel.server.access.AccessControl;
 import dev.flywheel.server.access.AccessPolicies;
 import dev.flywheel.storage.Storage;
-import dev.flywheel.storage.rocksdb.RocksDbConfig;
-import dev.flywheel.storage.rocksdb.RocksDbStorage;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -22,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,7 +28,7 @@ import picocli.CommandLine.Option;
  * SIGTERM or SIGINT, then stops accepting, finishes in-flight requests and closes the storage.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Serve the DynamoDB API on the embedded storage.")
+        description = "Serve the DynamoDB API on the embedded storage or on a Cassandra cluster.")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("flywheel");
 
@@ -89,6 +88,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-index-maintenance", hidden = true)
     boolean noIndexMaintenance;
 
+    @Mixin
+    StorageOptions storageOptions = new StorageOptions();
+
     @Option(names = "--ttl-interval-seconds", defaultValue = "60",
             description = "Seconds between two searches for expired items of tables with time to live (DynamoDB takes"
                     + " up to a few days). Default: ${DEFAULT-VALUE}.")
@@ -123,13 +125,18 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("flywheel: give --tls-cert with --tls-key, or --tls-self-signed alone.");
             return 2;
         }
+        if (storageOptions.isCassandra() && (inMemory || syncWrites)) {
+            System.err.println("flywheel: --in-memory and --sync-writes are for the embedded storage; Cassandra keeps"
+                    + " its own durability (commit log, replicas).");
+            return 2;
+        }
         warnIfLoose(credentialsFile);
         warnIfLoose(tlsKey);
         AccessPolicies policies = policyFile == null ? null : AccessPolicies.load(policyFile);
         Path absoluteDataDir = inMemory ? null : dataDir.toAbsolutePath().normalize();
         TlsCertificate tls = tlsCertificate != null ? new TlsCertificate(tlsCertificate, tlsKey)
                 : tlsSelfSigned ? SelfSignedCertificate.in(selfSignedDirectory(absoluteDataDir), address) : null;
-        Storage storage = RocksDbStorage.open(new RocksDbConfig(absoluteDataDir, inMemory, syncWrites));
+        Storage storage = storageOptions.open(absoluteDataDir, inMemory, syncWrites);
         Encryption encryption;
         try {
             encryption = Encryption.open(storage,
@@ -186,10 +193,9 @@ final class ServeCommand implements Callable<Integer> {
             }
         }, "flywheel-shutdown"));
         if (tlsSelfSigned) log.info("Self-signed TLS certificate (trust it in clients): {}", tls.certificateChain());
-        log.info("Flywheel {} listening on {}://{}:{} (data: {}, writes: {}, authentication: {}{})",
+        log.info("Flywheel {} listening on {}://{}:{} (data: {}, authentication: {}{})",
                 Version.current(), tls == null ? "http" : "https", bound.getAddress().getHostAddress(), bound.getPort(),
-                inMemory ? "in memory" : absoluteDataDir,
-                inMemory ? "not persisted" : syncWrites ? "fsync on every commit" : "write-ahead log, survives a process crash",
+                storageOptions.describe(absoluteDataDir, inMemory, syncWrites),
                 credentials.isEmpty() ? "any signature accepted" : credentials.keys().size() + " access key(s), signatures verified",
                 policies == null ? "" : ", access policies enforced");
         stopped.await();

@@ -1,5 +1,7 @@
 package dev.flywheel.it;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.flywheel.engine.EngineConfig;
 import dev.flywheel.engine.FlywheelEngine;
 import dev.flywheel.engine.encryption.Encryption;
@@ -7,16 +9,28 @@ import dev.flywheel.engine.encryption.MasterKey;
 import dev.flywheel.server.FlywheelServer;
 import dev.flywheel.server.ServerConfig;
 import dev.flywheel.storage.Storage;
+import dev.flywheel.storage.cassandra.CassandraStorage;
 import dev.flywheel.storage.rocksdb.RocksDbConfig;
 import dev.flywheel.storage.rocksdb.RocksDbStorage;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** A Flywheel server in this JVM on an ephemeral loopback port, over in-memory RocksDB. */
+/**
+ * A Flywheel server in this JVM on an ephemeral loopback port, over in-memory RocksDB, or with
+ * {@code -Dflywheel.it.storage=cassandra} over a keyspace of its own on the Cassandra node at
+ * 127.0.0.1:9042 (dropped on close): the same suites then run on the distributed backend.
+ */
 final class InProcessServer implements AutoCloseable {
+    static final boolean ON_CASSANDRA = "cassandra".equals(System.getProperty("flywheel.it.storage"));
+    private static final InetSocketAddress CASSANDRA = new InetSocketAddress("127.0.0.1", 9042);
+
     private final Storage storage;
+    private final String keyspace;
     private final FlywheelEngine engine;
     private final FlywheelServer server;
     private final URI endpoint;
@@ -26,7 +40,9 @@ final class InProcessServer implements AutoCloseable {
     }
 
     InProcessServer(Map<String, String> credentials) {
-        storage = RocksDbStorage.open(new RocksDbConfig(null, true, false));
+        keyspace = ON_CASSANDRA ? "flywheel_it_" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0xfffffff) : null;
+        storage = ON_CASSANDRA ? CassandraStorage.open(List.of(CASSANDRA), "datacenter1", keyspace, 1)
+                : RocksDbStorage.open(new RocksDbConfig(null, true, false));
         // Encrypted at rest, as the server always runs.
         Encryption encryption = Encryption.open(storage, MasterKey.of(MasterKey.generate()), "us-east-1", "000000000000");
         engine = new FlywheelEngine(encryption,
@@ -62,5 +78,10 @@ final class InProcessServer implements AutoCloseable {
         server.close();
         engine.close();
         storage.close();
+        if (keyspace != null) {
+            try (CqlSession session = CqlSession.builder().addContactPoint(CASSANDRA).withLocalDatacenter("datacenter1").build()) {
+                session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(Duration.ofSeconds(60)));
+            }
+        }
     }
 }

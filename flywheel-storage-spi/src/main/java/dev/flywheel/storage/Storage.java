@@ -114,6 +114,22 @@ public interface Storage extends AutoCloseable {
     /** Writes (value non-null) or deletes (value null) a metadata key, durably. */
     void putMeta(String key, byte[] value);
 
+    /**
+     * Writes a metadata key only if it has no value: of several writers, even on servers sharing a
+     * distributed storage, exactly one wins (encryption keys and table ids created on first use must be
+     * the same for every server).
+     *
+     * @return the value stored now: {@code value} if this call wrote it, else the one already there
+     */
+    default byte[] putMetaIfAbsent(String key, byte[] value) {
+        // Enough for a storage that one process owns and whose callers serialize their metadata writes
+        // (as the engine does); a storage shared by several processes overrides it.
+        byte[] current = getMeta(key);
+        if (current != null) return current;
+        putMeta(key, value);
+        return value;
+    }
+
     /** Every metadata entry whose key starts with {@code prefix}, in the order of the keys' UTF-8 bytes. */
     Map<String, byte[]> listMeta(String prefix);
 

@@ -880,6 +880,15 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void metadataPutIfAbsentKeepsTheFirstValue() {
+        assertThat(show(storage.putMetaIfAbsent("key/first", bytes("v1")))).isEqualTo("v1");
+        assertThat(show(storage.putMetaIfAbsent("key/first", bytes("v2")))).isEqualTo("v1");
+        assertThat(show(storage.getMeta("key/first"))).isEqualTo("v1");
+        storage.putMeta("key/first", null);
+        assertThat(show(storage.putMetaIfAbsent("key/first", bytes("v3")))).isEqualTo("v3");
+    }
+
+    @Test
     void metadataIsListedByPrefixInKeyOrder() {
         for (String key : new String[] {"tablex", "table/b", "other", "table/a", "table/", "tabl"}) storage.putMeta(key, bytes(key));
         assertThat(storage.listMeta("table/").keySet()).containsExactly("table/", "table/a", "table/b");

@@ -71,8 +71,10 @@ public final class DataKeys {
             byte[] material = new byte[DataKey.MATERIAL_BYTES];
             random.nextBytes(material);
             wrapped = new Wrapped(managedKeyId, wrap(usable(managedKeyId), name, material));
-            write(name, wrapped);
-            key = new DataKey(material);
+            // Another server sharing the storage may create the same key at the same moment: the first wins.
+            byte[] created = serialized(wrapped);
+            byte[] stored = backend.putMetaIfAbsent(PREFIX + name, created);
+            key = new DataKey(stored == created ? material : unwrap(parse(name, stored), name));
         } else {
             key = new DataKey(unwrap(wrapped, name));
         }
@@ -141,7 +143,10 @@ public final class DataKeys {
 
     private Wrapped read(String name) {
         byte[] stored = backend.getMeta(PREFIX + name);
-        if (stored == null) return null;
+        return stored == null ? null : parse(name, stored);
+    }
+
+    private static Wrapped parse(String name, byte[] stored) {
         ByteBuffer in = ByteBuffer.wrap(stored);
         if (in.getInt() != FORMAT) throw new IllegalStateException("unknown data key format of " + name);
         byte[] id = new byte[in.getShort()];
@@ -152,6 +157,10 @@ public final class DataKeys {
     }
 
     private void write(String name, Wrapped wrapped) {
+        backend.putMeta(PREFIX + name, serialized(wrapped));
+    }
+
+    private static byte[] serialized(Wrapped wrapped) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(FORMAT);
@@ -162,7 +171,7 @@ public final class DataKeys {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        backend.putMeta(PREFIX + name, bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     private static byte[] associatedData(String name) {

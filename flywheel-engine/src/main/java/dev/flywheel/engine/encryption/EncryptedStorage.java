@@ -206,6 +206,14 @@ public final class EncryptedStorage implements Storage {
     }
 
     @Override
+    public byte[] putMetaIfAbsent(String key, byte[] value) {
+        checkNotReserved(key);
+        byte[] sealed = keys.get(DataKeys.CATALOG).seal(value, utf8(key));
+        byte[] stored = backend.putMetaIfAbsent(key, sealed);
+        return stored == sealed ? value : open(keys.get(DataKeys.CATALOG), stored, utf8(key), "metadata " + key);
+    }
+
+    @Override
     public Map<String, byte[]> listMeta(String prefix) {
         DataKey catalog = keys.get(DataKeys.CATALOG);
         Map<String, byte[]> opened = new LinkedHashMap<>();

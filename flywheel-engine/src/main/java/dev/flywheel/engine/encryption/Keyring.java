@@ -69,7 +69,13 @@ public final class Keyring {
         byte[] stored = backend.getMeta(META_KEY);
         if (stored == null) {
             keyring.keys.put(SERVICE_OWNED, keyring.newKey(SERVICE_OWNED, null, List.of()));
-            keyring.save();
+            byte[] created = keyring.serialized();
+            // Servers starting together on a new shared storage (Cassandra) must all use one keyring.
+            stored = backend.putMetaIfAbsent(META_KEY, created);
+            if (stored != created) {
+                keyring.keys.clear();
+                keyring.load(stored);
+            }
         } else {
             keyring.load(stored);
         }
@@ -173,6 +179,10 @@ public final class Keyring {
     }
 
     private void save() {
+        backend.putMeta(META_KEY, serialized());
+    }
+
+    private byte[] serialized() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(FORMAT);
@@ -192,7 +202,7 @@ public final class Keyring {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot write the keyring", e);
         }
-        backend.putMeta(META_KEY, bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     private void load(byte[] stored) {

@@ -28,6 +28,7 @@ public final class Catalog {
     private static final String TABLE_PREFIX = "table/";
     private static final String NEXT_TABLE_ID = "next-table-id";
     private static final String DROPPED_PREFIX = "dropped/";
+    private static final String TABLE_ID_CLAIM_PREFIX = "table-id/";
 
     private final Storage storage;
     private final Arns arns;
@@ -78,8 +79,25 @@ public final class Catalog {
     public TableDefinition find(String nameOrArn) {
         String name = arns.tableName(nameOrArn);
         TableDefinition table = tables.get(name);
+        if (table != null) return table;
         // Only a name that names no table can be invalid: check it off the hot path.
-        if (table == null && name.equals(nameOrArn)) TableNames.validate(name);
+        if (name.equals(nameOrArn)) TableNames.validate(name);
+        return loadCreatedElsewhere(name);
+    }
+
+    /**
+     * A table this catalog does not know may have been created by another server sharing the storage
+     * (Flywheel servers in front of one Cassandra cluster): it is usable here at once. (Changes and
+     * deletions made elsewhere are not yet noticed: issue 8.)
+     */
+    private synchronized TableDefinition loadCreatedElsewhere(String name) {
+        TableDefinition known = tables.get(name);
+        if (known != null) return known;
+        byte[] stored = storage.getMeta(TABLE_PREFIX + name);
+        if (stored == null) return null;
+        TableDefinition table = TableDefinitionFormat.read(stored);
+        tables.put(name, table);
+        changed();
         return table;
     }
 
@@ -116,10 +134,16 @@ public final class Catalog {
         return tables.higherKey(name) != null;
     }
 
-    /** Allocates a storage id that no table has used before. */
+    /**
+     * Allocates a storage id that no table has used before. Each id is claimed ({@code table-id/<id>},
+     * first writer wins), so servers sharing the storage (Cassandra) never hand out the same one; the
+     * counter only says where to start looking.
+     */
     public synchronized long allocateId() {
         byte[] current = storage.getMeta(NEXT_TABLE_ID);
         long id = current == null ? 1 : ByteBuffer.wrap(current).getLong();
+        byte[] claim = new byte[] {1};
+        while (storage.putMetaIfAbsent(TABLE_ID_CLAIM_PREFIX + id, claim) != claim) id++;
         storage.putMeta(NEXT_TABLE_ID, ByteBuffer.allocate(8).putLong(id + 1).array());
         return id;
     }
@@ -128,7 +152,11 @@ public final class Catalog {
         if (tables.containsKey(table.name())) {
             throw new ResourceInUseException("Table already exists: " + table.name());
         }
-        storage.putMeta(TABLE_PREFIX + table.name(), TableDefinitionFormat.write(table));
+        byte[] definition = TableDefinitionFormat.write(table);
+        // Another server sharing the storage (Cassandra) may create the same name at the same moment: the first wins.
+        if (storage.putMetaIfAbsent(TABLE_PREFIX + table.name(), definition) != definition) {
+            throw new ResourceInUseException("Table already exists: " + table.name());
+        }
         tables.put(table.name(), table);
         changed();
     }

@@ -5,82 +5,153 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
- * Flywheel's CQL schema and its prepared statements.
+ * Flywheel's CQL schema and its prepared statements. Tables are persisted: never rename or reorder.
  *
  * <ul>
- *   <li>{@code rows ((table_id, pk), kind, sk) value}: one Cassandra partition per DynamoDB partition
- *       key, so an item write is a single-partition batch. Item rows ({@code kind = 0}) are clustered by
- *       the sort-key blob, which Cassandra orders as unsigned bytes, the SPI's order. Outbox rows
- *       ({@code kind = 1}) share the partition so they join the item's LWT batch.</li>
- *   <li>{@code partitions ((table_id), hash, pk_len, pk)}: the scan index. Cassandra's token order is
+ *   <li>{@code rows ((pk), table_id, kind, sk) value}: one Cassandra partition per stored partition
+ *       key, whatever table it belongs to, so that an item, its local secondary index entries (companion
+ *       tables, another {@code table_id}) and its outbox rows ({@code kind = 1}) are one partition and
+ *       one conditional batch covers them all, without the backend having to know which index belongs
+ *       to which table. Tables sharing partition-key bytes share a Cassandra partition (and its Paxos
+ *       state), which is harmless: under encryption at rest every table hides its keys with its own key,
+ *       so they practically never meet. Item rows ({@code kind = 0}) are clustered by the sort-key blob,
+ *       which Cassandra orders as unsigned bytes, the SPI's order. The empty key: see {@link CqlPartition}.</li>
+ *   <li>{@code partitions ((table_id), hash, pk_len, pk_head) pk}: the scan index. Cassandra's token order is
  *       Murmur3, not {@code PartitionHash}, so Scan cannot walk the rows table in SPI order; this index
  *       is clustered by the hash (sign bit flipped so signed bigint order is unsigned order), then
- *       length, then bytes: exactly the SPI's scan order. One index partition per table is simple but
- *       bounds a table's partition count (~100k comfortably); bucketing by high hash bits is the next step.</li>
- *   <li>{@code log ((log), seq) payload, static trimmed_through}: sequenced derived-record logs.</li>
+ *       length, then bytes: exactly the SPI's scan order. Cassandra caps a clustering key at 64 KiB, all
+ *       columns together, so the key is clustered by its first {@link #INDEXED_KEY_HEAD} bytes and kept
+ *       whole beside: two keys differing only after them would need the same 64-bit hash and length too
+ *       (and under encryption at rest, keys are keyed hashes of 16 bytes). One index partition per table is simple but
+ *       bounds a table's partition count (a few million before the index partition is too large);
+ *       bucketing by high hash bits is the next step.</li>
+ *   <li>{@code log ((log, part), seq, marker) payload, static trimmed_through}: sequenced derived-record
+ *       logs ({@code part} is always 0: a composite key, as Cassandra refuses the empty log name as a
+ *       single-column key).
+ *       Entries are {@code (seq >= 1, marker = 0x)}; {@code (seq = 0, marker = outbox id)} rows record
+ *       which outbox rows were appended, so that appending one twice is refused (see
+ *       {@link OutboxApplier}). They expire after {@link #APPLIED_MARKER_TTL_SECONDS}.</li>
+ *   <li>{@code pending ((shard), write_id, table_id, pk)}: writes whose outbox may not be applied yet;
+ *       the sweeper finishes those whose server died before applying them.</li>
  *   <li>{@code meta ((bucket), key) value}: one partition, clustered by key text (UTF-8 byte order).</li>
  * </ul>
  */
 final class CassandraSchema {
+    /** How long the record of an applied outbox row is kept: far longer than any drain takes. */
+    static final int APPLIED_MARKER_TTL_SECONDS = 24 * 3600;
+    /** How much of a partition key the scan index clusters by (see the class comment). */
+    static final int INDEXED_KEY_HEAD = 60_000;
+    /** Partitions of the pending table, so that no single partition takes every write's marker. */
+    static final int PENDING_SHARDS = 16;
+
+    private final CqlSession session;
     private final String keyspace;
     final PreparedStatement getRow, putRow, putRowIfAbsent, putRowIfValue, deleteRow, deleteRowIfAbsent,
-            deleteRowIfValue, putOutbox, outboxRows, deletePartition, indexPartition, partitionsFrom,
-            partitionsAfter, deleteIndex, appendLog, lastLogEntry, readLog, markTrimmed, trimLog, getMeta,
-            putMeta, deleteMeta, listMeta;
+            deleteRowIfValue, outboxRows, deleteTableInPartition, indexPartition, partitionsFrom, partitionsAfter,
+            partitionsSample, deleteIndex, lastLogEntry, appendLogEntry, markApplied, isApplied, readLog,
+            trimMarker, trimLog, addPending, pendingBefore, deletePending, getMeta, putMeta, putMetaIfAbsent, deleteMeta,
+            listMeta;
+    /** Slices of one table's rows in a partition, by shape (which bounds, which direction). */
+    private final ConcurrentMap<String, PreparedStatement> slices = new ConcurrentHashMap<>();
 
     private CassandraSchema(CqlSession s, String ks) {
+        this.session = s;
         this.keyspace = ks;
         String rows = ks + ".rows";
-        getRow = s.prepare("SELECT value FROM " + rows + " WHERE table_id = ? AND pk = ? AND kind = ? AND sk = ?");
-        putRow = s.prepare("UPDATE " + rows + " SET value = ? WHERE table_id = ? AND pk = ? AND kind = ? AND sk = ?");
-        putRowIfAbsent = s.prepare("UPDATE " + rows + " SET value = ? WHERE table_id = ? AND pk = ? AND kind = ? AND sk = ? IF value = null");
-        putRowIfValue = s.prepare("UPDATE " + rows + " SET value = ? WHERE table_id = ? AND pk = ? AND kind = ? AND sk = ? IF value = ?");
-        deleteRow = s.prepare("DELETE FROM " + rows + " WHERE table_id = ? AND pk = ? AND kind = ? AND sk = ?");
-        deleteRowIfAbsent = s.prepare("DELETE FROM " + rows + " WHERE table_id = ? AND pk = ? AND kind = ? AND sk = ? IF value = null");
-        deleteRowIfValue = s.prepare("DELETE FROM " + rows + " WHERE table_id = ? AND pk = ? AND kind = ? AND sk = ? IF value = ?");
-        putOutbox = putRow;
-        outboxRows = s.prepare("SELECT sk, value FROM " + rows + " WHERE table_id = ? AND pk = ? AND kind = ?");
-        deletePartition = s.prepare("DELETE FROM " + rows + " WHERE table_id = ? AND pk = ?");
+        String row = " WHERE pk = ? AND table_id = ? AND kind = ? AND sk = ?";
+        getRow = s.prepare("SELECT value FROM " + rows + row);
+        putRow = s.prepare("UPDATE " + rows + " SET value = ?" + row);
+        putRowIfAbsent = s.prepare("UPDATE " + rows + " SET value = ?" + row + " IF value = null");
+        putRowIfValue = s.prepare("UPDATE " + rows + " SET value = ?" + row + " IF value = ?");
+        deleteRow = s.prepare("DELETE FROM " + rows + row);
+        deleteRowIfAbsent = s.prepare("DELETE FROM " + rows + row + " IF value = null");
+        deleteRowIfValue = s.prepare("DELETE FROM " + rows + row + " IF value = ?");
+        outboxRows = s.prepare("SELECT sk, value, WRITETIME(value) FROM " + rows
+                + " WHERE pk = ? AND table_id = ? AND kind = ?");
+        deleteTableInPartition = s.prepare("DELETE FROM " + rows + " WHERE pk = ? AND table_id = ?");
         String index = ks + ".partitions";
-        indexPartition = s.prepare("INSERT INTO " + index + " (table_id, hash, pk_len, pk) VALUES (?, ?, ?, ?)");
+        indexPartition = s.prepare("INSERT INTO " + index + " (table_id, hash, pk_len, pk_head, pk) VALUES (?, ?, ?, ?, ?)");
         partitionsFrom = s.prepare("SELECT hash, pk FROM " + index + " WHERE table_id = ? AND hash >= ?");
-        partitionsAfter = s.prepare("SELECT hash, pk FROM " + index + " WHERE table_id = ? AND (hash, pk_len, pk) > (?, ?, ?)");
+        partitionsAfter = s.prepare("SELECT hash, pk FROM " + index + " WHERE table_id = ? AND (hash, pk_len, pk_head) > (?, ?, ?)");
+        partitionsSample = s.prepare("SELECT hash, pk FROM " + index + " WHERE table_id = ? LIMIT ?");
         deleteIndex = s.prepare("DELETE FROM " + index + " WHERE table_id = ?");
         String log = ks + ".log";
-        appendLog = s.prepare("INSERT INTO " + log + " (log, seq, payload) VALUES (?, ?, ?) IF NOT EXISTS");
-        lastLogEntry = s.prepare("SELECT seq, trimmed_through FROM " + log + " WHERE log = ? ORDER BY seq DESC LIMIT 1");
-        readLog = s.prepare("SELECT seq, payload FROM " + log + " WHERE log = ? AND seq > ? LIMIT ?");
-        markTrimmed = s.prepare("UPDATE " + log + " SET trimmed_through = ? WHERE log = ?");
-        trimLog = s.prepare("DELETE FROM " + log + " WHERE log = ? AND seq <= ?");
+        lastLogEntry = s.prepare("SELECT seq, trimmed_through FROM " + log + " WHERE log = ? AND part = 0 ORDER BY seq DESC LIMIT 1");
+        appendLogEntry = s.prepare("UPDATE " + log + " SET payload = ? WHERE log = ? AND part = 0 AND seq = ? AND marker = 0x"
+                + " IF payload = null AND trimmed_through = ?");
+        markApplied = s.prepare("UPDATE " + log + " USING TTL " + APPLIED_MARKER_TTL_SECONDS
+                + " SET payload = 0x WHERE log = ? AND part = 0 AND seq = 0 AND marker = ? IF payload = null");
+        isApplied = s.prepare("SELECT payload FROM " + log + " WHERE log = ? AND part = 0 AND seq = 0 AND marker = ?");
+        readLog = s.prepare("SELECT seq, payload, trimmed_through FROM " + log + " WHERE log = ? AND part = 0 AND seq > ? LIMIT ?");
+        trimMarker = s.prepare("UPDATE " + log + " SET trimmed_through = ? WHERE log = ? AND part = 0 IF trimmed_through = ?");
+        trimLog = s.prepare("DELETE FROM " + log + " WHERE log = ? AND part = 0 AND seq >= 1 AND seq <= ?");
+        String pending = ks + ".pending";
+        addPending = s.prepare("INSERT INTO " + pending + " (shard, write_id, table_id, pk) VALUES (?, ?, ?, ?)");
+        pendingBefore = s.prepare("SELECT write_id, table_id, pk FROM " + pending + " WHERE shard = ? AND write_id <= ?");
+        deletePending = s.prepare("DELETE FROM " + pending + " WHERE shard = ? AND write_id = ? AND table_id = ? AND pk = ?");
         String meta = ks + ".meta";
         getMeta = s.prepare("SELECT value FROM " + meta + " WHERE bucket = 0 AND key = ?");
         putMeta = s.prepare("INSERT INTO " + meta + " (bucket, key, value) VALUES (0, ?, ?)");
+        putMetaIfAbsent = s.prepare("INSERT INTO " + meta + " (bucket, key, value) VALUES (0, ?, ?) IF NOT EXISTS");
         deleteMeta = s.prepare("DELETE FROM " + meta + " WHERE bucket = 0 AND key = ?");
         listMeta = s.prepare("SELECT key, value FROM " + meta + " WHERE bucket = 0 AND key >= ?");
     }
 
     String keyspace() { return keyspace; }
 
-    String rowsTable() { return keyspace + ".rows"; }
+    /**
+     * {@code SELECT sk, value} of one table's item rows in a partition, bounded below and above as asked
+     * (each bound: none, inclusive or exclusive), in one direction, with a {@code LIMIT}. Bind values:
+     * pk, table_id, kind, then the bounds present, then the limit.
+     */
+    PreparedStatement slice(String lower, String upper, boolean forward) {
+        String shape = lower + "|" + upper + "|" + forward;
+        return slices.computeIfAbsent(shape, k -> session.prepare("SELECT sk, value FROM " + keyspace + ".rows"
+                + " WHERE pk = ? AND table_id = ? AND kind = ?"
+                + (lower.isEmpty() ? "" : " AND sk " + lower + " ?")
+                + (upper.isEmpty() ? "" : " AND sk " + upper + " ?")
+                + (forward ? " ORDER BY table_id ASC, kind ASC, sk ASC" : " ORDER BY table_id DESC, kind DESC, sk DESC")
+                + " LIMIT ?"));
+    }
 
     static CassandraSchema create(CqlSession s, String ks, int replicationFactor) {
         if (!ks.matches("[a-zA-Z][a-zA-Z0-9_]{0,47}")) throw new IllegalArgumentException("bad keyspace name: " + ks);
+        if (replicationFactor < 1) throw new IllegalArgumentException("replication factor must be at least 1: " + replicationFactor);
         ddl(s, "CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
                 + replicationFactor + "}");
-        ddl(s, "CREATE TABLE IF NOT EXISTS " + ks + ".rows (table_id bigint, pk blob, kind tinyint, sk blob, value blob,"
-                + " PRIMARY KEY ((table_id, pk), kind, sk))");
-        ddl(s, "CREATE TABLE IF NOT EXISTS " + ks + ".partitions (table_id bigint, hash bigint, pk_len int, pk blob,"
-                + " PRIMARY KEY ((table_id), hash, pk_len, pk))");
-        ddl(s, "CREATE TABLE IF NOT EXISTS " + ks + ".log (log text, seq bigint, payload blob, trimmed_through bigint static,"
-                + " PRIMARY KEY ((log), seq))");
-        ddl(s, "CREATE TABLE IF NOT EXISTS " + ks + ".meta (bucket int, key text, value blob, PRIMARY KEY ((bucket), key))");
+        // The tables one after another would each wait for the schema to settle: seconds apiece.
+        List<String> tables = List.of(
+                "CREATE TABLE IF NOT EXISTS " + ks + ".rows (pk blob, table_id bigint, kind tinyint, sk blob, value blob,"
+                    + " PRIMARY KEY ((pk), table_id, kind, sk))",
+                "CREATE TABLE IF NOT EXISTS " + ks + ".partitions (table_id bigint, hash bigint, pk_len int, pk_head blob,"
+                    + " pk blob, PRIMARY KEY ((table_id), hash, pk_len, pk_head))",
+                "CREATE TABLE IF NOT EXISTS " + ks + ".log (log text, part int, seq bigint, marker blob, payload blob,"
+                    + " trimmed_through bigint static, PRIMARY KEY ((log, part), seq, marker))",
+                // Every write with derived records adds and removes a row here: keep its tombstones short-lived.
+                "CREATE TABLE IF NOT EXISTS " + ks + ".pending (shard int, write_id timeuuid, table_id bigint, pk blob,"
+                    + " PRIMARY KEY ((shard), write_id, table_id, pk)) WITH gc_grace_seconds = 3600",
+                "CREATE TABLE IF NOT EXISTS " + ks + ".meta (bucket int, key text, value blob, PRIMARY KEY ((bucket), key))");
+        CompletableFuture.allOf(tables.stream()
+                .map(cql -> s.executeAsync(ddl(cql)).toCompletableFuture())
+                .toArray(CompletableFuture[]::new)).join();
         return new CassandraSchema(s, ks);
     }
 
+    static void dropKeyspace(CqlSession s, String ks) {
+        ddl(s, "DROP KEYSPACE IF EXISTS " + ks);
+    }
+
     private static void ddl(CqlSession s, String cql) {
-        s.execute(SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(30))
-                .setConsistencyLevel(ConsistencyLevel.ALL));
+        s.execute(ddl(cql));
+    }
+
+    private static SimpleStatement ddl(String cql) {
+        return SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(60)).setConsistencyLevel(ConsistencyLevel.ALL);
     }
 }

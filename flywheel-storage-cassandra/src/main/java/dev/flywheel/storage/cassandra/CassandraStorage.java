@@ -1,19 +1,24 @@
 package dev.flywheel.storage.cassandra;
 
+import static dev.flywheel.storage.cassandra.Blobs.buf;
+import static dev.flywheel.storage.cassandra.Blobs.bytes;
+import static dev.flywheel.storage.cassandra.Blobs.ordered;
+
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
+import dev.flywheel.storage.CompanionWrite;
 import dev.flywheel.storage.DerivedRecord;
 import dev.flywheel.storage.Expected;
 import dev.flywheel.storage.KeyRange;
@@ -29,56 +34,116 @@ import dev.flywheel.storage.Storage;
 import dev.flywheel.storage.StorageException;
 import dev.flywheel.storage.TableStats;
 import dev.flywheel.storage.WriteOutcome;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The storage SPI on Apache Cassandra. See {@link CassandraSchema} for the tables and why they are
- * shaped so. One {@link PartitionWrite} is one conditional single-partition batch (item rows plus
- * outbox rows), never several lightweight transactions; the outbox is then moved into the sequenced
- * logs by {@link #drainOutbox}.
+ * shaped so. One {@link PartitionWrite} (item rows, companion rows, outbox rows) is one single-partition
+ * batch, conditional when any row has a precondition: one lightweight transaction, never several. The
+ * outbox is then moved into the sequenced logs by the {@link OutboxApplier}, by the writing server at
+ * once, or by any server's sweep if the writer died first.
  *
  * <p>Consistency: QUORUM for reads and plain writes, SERIAL for the conditions of LWT batches.
  * The SPI has no consistency hint yet, so eventually consistent reads (ONE) are not used.
+ *
+ * <p>Writes without any precondition are plain batches; the engine writes items conditionally
+ * (compare-and-set), so only global index entries are written so. Plain writes take the coordinator's
+ * clock (server-side timestamps), as Paxos ballots do, so a row written both ways is ordered by one kind
+ * of clock; across nodes, by their clocks as kept in sync (NTP), as in any Cassandra deployment.
  */
 public final class CassandraStorage implements Storage {
-    /** Clustering kind of an item row; outbox rows of the same partition use {@link #KIND_OUTBOX}. */
-    private static final byte KIND_ROW = 0;
-    private static final byte KIND_OUTBOX = 1;
+    private static final Logger LOG = Logger.getLogger(CassandraStorage.class.getName());
+    /** Partitions a Scan reads ahead of the one it is adding to its page. */
+    private static final int SCAN_READ_AHEAD = 8;
+    /** Rows fetched per round trip when a read has no small row limit. */
+    private static final int FETCH_SIZE = 200;
+    /** Index entries {@link #stats} reads before it extrapolates from the part of the hash space they cover. */
+    static final int STATS_SAMPLE_PARTITIONS = 1000;
+    /** A write pending for longer than this is presumed abandoned by its server and swept. */
+    static final Duration ABANDONED_AFTER = Duration.ofSeconds(30);
 
     private final CqlSession session;
+    private final boolean ownsSession;
     private final CassandraSchema schema;
+    private final OutboxApplier outbox;
+    private final IndexedPartitions indexed = new IndexedPartitions();
+    private final ScheduledExecutorService sweeper;
     private volatile boolean closed;
+    /** Tests only: simulates a server that dies between its batch and its drain. */
+    volatile boolean drainAfterWrite = true;
 
-    private CassandraStorage(CqlSession session, CassandraSchema schema) {
+    CassandraStorage(CqlSession session, boolean ownsSession, CassandraSchema schema, Duration sweepEvery) {
         this.session = session;
+        this.ownsSession = ownsSession;
         this.schema = schema;
+        this.outbox = new OutboxApplier(session, schema);
+        if (sweepEvery == null) {
+            this.sweeper = null;
+        } else {
+            this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "cassandra-outbox-sweeper");
+                t.setDaemon(true);
+                return t;
+            });
+            long period = sweepEvery.toMillis();
+            sweeper.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.MILLISECONDS);
+        }
     }
 
-    /** Connects, creates the keyspace and tables if missing, and prepares the statements. */
+    /**
+     * Connects, creates the keyspace and tables if missing, prepares the statements, and starts the
+     * background sweep of abandoned outboxes.
+     */
     public static CassandraStorage open(List<InetSocketAddress> contactPoints, String localDatacenter,
                                         String keyspace, int replicationFactor) {
+        CqlSession session = connect(contactPoints, localDatacenter);
+        try {
+            return new CassandraStorage(session, true, CassandraSchema.create(session, keyspace, replicationFactor),
+                    Duration.ofSeconds(10));
+        } catch (DriverException e) {
+            session.close();
+            throw new StorageException.Unavailable("cannot open Cassandra keyspace " + keyspace + ": " + e.getMessage(), e);
+        }
+    }
+
+    static CqlSession connect(List<InetSocketAddress> contactPoints, String localDatacenter) {
         try {
             // QUORUM for reads and plain writes, SERIAL for conditions: what the class Javadoc promises.
-            DriverConfigLoader consistency = DriverConfigLoader.programmaticBuilder()
+            DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                     .withString(DefaultDriverOption.REQUEST_CONSISTENCY, "QUORUM")
                     .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "SERIAL")
+                    .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                    .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                    // Plain writes take the coordinator's clock, like the Paxos ballots of conditional ones,
+                    // so a row written both ways is not ordered by two different clocks.
+                    .withString(DefaultDriverOption.TIMESTAMP_GENERATOR_CLASS, "ServerSideTimestampGenerator")
                     .build();
-            CqlSession session = CqlSession.builder()
-                    .withConfigLoader(consistency)
+            return CqlSession.builder()
+                    .withConfigLoader(config)
                     .addContactPoints(contactPoints)
                     .withLocalDatacenter(localDatacenter)
                     .build();
-            return new CassandraStorage(session, CassandraSchema.create(session, keyspace, replicationFactor));
         } catch (DriverException e) {
-            throw new StorageException.Unavailable("cannot open Cassandra keyspace " + keyspace + ": " + e.getMessage(), e);
+            throw new StorageException.Unavailable("cannot connect to Cassandra at " + contactPoints + ": " + e.getMessage(), e);
         }
     }
 
@@ -88,7 +153,8 @@ public final class CassandraStorage implements Storage {
     public byte[] get(long tableId, byte[] partitionKey, byte[] sortKey) {
         checkKey(partitionKey);
         return call("get", () -> {
-            var row = execute(schema.getRow.bind(tableId, buf(partitionKey), KIND_ROW, buf(sortKey))).one();
+            CqlPartition p = CqlPartition.of(partitionKey);
+            var row = execute(schema.getRow.bind(p.key(), tableId, p.rowKind(), buf(sortKey))).one();
             return row == null ? null : bytes(row.getByteBuffer(0));
         });
     }
@@ -98,33 +164,59 @@ public final class CassandraStorage implements Storage {
         checkKey(partitionKey);
         return call("read", () -> {
             PageBuilder page = new PageBuilder(limits);
-            byte[] startAfter = limits.startAfter();
-            for (var r : execute(partitionRows(tableId, partitionKey, range, forward))) {
-                byte[] sk = bytes(r.getByteBuffer(0));
-                if (startAfter != null && (forward ? compare(sk, startAfter) <= 0 : compare(sk, startAfter) >= 0)) continue;
-                if (!page.add(new Row(partitionKey, sk, bytes(r.getByteBuffer(1))))) break;
-            }
+            readPartition(tableId, partitionKey, range, forward, limits.startAfter(), limits.maxRows(), page);
             return page.build();
         });
     }
 
-    /** The item rows of one partition inside {@code range}; bounds are CQL slices on the sort key. */
-    private Statement<?> partitionRows(long tableId, byte[] partitionKey, KeyRange range, boolean forward) {
-        StringBuilder cql = new StringBuilder("SELECT sk, value FROM " + schema.rowsTable()
-                + " WHERE table_id = ? AND pk = ? AND kind = ?");
-        List<Object> values = new ArrayList<>(List.of(tableId, buf(partitionKey), KIND_ROW));
-        if (range.lower() != null) {
-            cql.append(range.lowerInclusive() ? " AND sk >= ?" : " AND sk > ?");
-            values.add(buf(range.lower()));
+    /**
+     * Adds the item rows of one partition in {@code range} (after {@code startAfter} in the direction of
+     * the read, if set) to {@code page} until it is full; false once it is.
+     */
+    private boolean readPartition(long tableId, byte[] partitionKey, KeyRange range, boolean forward, byte[] startAfter,
+                                  int maxRows, PageBuilder page) {
+        BoundStatement slice = slice(tableId, partitionKey, range, forward, startAfter, maxRows);
+        if (slice == null) return true;
+        for (var r : execute(slice)) {
+            if (!page.add(new Row(partitionKey, bytes(r.getByteBuffer(0)), bytes(r.getByteBuffer(1))))) return false;
         }
-        if (range.upper() != null) {
-            cql.append(range.upperInclusive() ? " AND sk <= ?" : " AND sk < ?");
-            values.add(buf(range.upper()));
-        }
-        cql.append(forward ? " ORDER BY kind ASC, sk ASC" : " ORDER BY kind DESC, sk DESC");
-        return SimpleStatement.newInstance(cql.toString(), values.toArray());
+        return true;
     }
 
+    /** The CQL read of {@link #readPartition}, or null when the range is empty. */
+    private BoundStatement slice(long tableId, byte[] partitionKey, KeyRange range, boolean forward, byte[] startAfter,
+                                 int maxRows) {
+        byte[] lower = range.lower(), upper = range.upper();
+        boolean lowerInclusive = range.lowerInclusive(), upperInclusive = range.upperInclusive();
+        // A continuation narrows the range on the side the read comes from.
+        if (startAfter != null && forward && (lower == null || Arrays.compareUnsigned(startAfter, lower) >= 0)) {
+            lower = startAfter;
+            lowerInclusive = false;
+        } else if (startAfter != null && !forward && (upper == null || Arrays.compareUnsigned(startAfter, upper) <= 0)) {
+            upper = startAfter;
+            upperInclusive = false;
+        }
+        if (lower != null && upper != null) {
+            int c = Arrays.compareUnsigned(lower, upper);
+            if (c > 0 || (c == 0 && !(lowerInclusive && upperInclusive))) return null;
+        }
+        CqlPartition p = CqlPartition.of(partitionKey);
+        List<Object> values = new ArrayList<>(List.of(p.key(), tableId, p.rowKind()));
+        if (lower != null) values.add(buf(lower));
+        if (upper != null) values.add(buf(upper));
+        values.add(maxRows);
+        return schema.slice(
+                        lower == null ? "" : lowerInclusive ? ">=" : ">",
+                        upper == null ? "" : upperInclusive ? "<=" : "<", forward)
+                .bind(values.toArray()).setPageSize(Math.min(maxRows, FETCH_SIZE));
+    }
+
+    /**
+     * A Scan walks the scan index in hash order and reads each listed partition: those reads are issued
+     * up to {@link #SCAN_READ_AHEAD} ahead of the one being consumed (one round trip per partition would
+     * otherwise make a page of small items cost a thousand sequential round trips). At most that many
+     * reads are wasted when the page fills up.
+     */
     @Override
     public Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits) {
         if (totalSegments < 1 || segment < 0 || segment >= totalSegments) {
@@ -142,23 +234,52 @@ public final class CassandraStorage implements Storage {
                 long afterHash = PartitionHash.of(after.partitionKey());
                 if (end != null && Long.compareUnsigned(afterHash, end) >= 0) return page.build();
                 // First the rest of the partition the previous page stopped in, then the later ones.
-                for (var r : execute(partitionRows(tableId, after.partitionKey(), KeyRange.ALL, true))) {
-                    byte[] sk = bytes(r.getByteBuffer(0));
-                    if (compare(sk, after.sortKey()) <= 0) continue;
-                    if (!page.add(new Row(after.partitionKey(), sk, bytes(r.getByteBuffer(1))))) return page.build();
+                if (!readPartition(tableId, after.partitionKey(), KeyRange.ALL, true, after.sortKey(), page.rowsLeft(), page)) {
+                    return page.build();
                 }
                 partitions = schema.partitionsAfter.bind(tableId, ordered(afterHash),
-                        after.partitionKey().length, buf(after.partitionKey()));
+                        after.partitionKey().length, indexedHead(after.partitionKey()));
             }
-            for (var p : execute(partitions)) {
-                if (end != null && p.getLong(0) >= ordered(end)) break;
-                byte[] pk = bytes(p.getByteBuffer(1));
-                for (var r : execute(partitionRows(tableId, pk, KeyRange.ALL, true))) {
-                    if (!page.add(new Row(pk, bytes(r.getByteBuffer(0)), bytes(r.getByteBuffer(1))))) return page.build();
+            // Never more rows ahead than the page may still take.
+            int readAhead = Math.max(1, Math.min(SCAN_READ_AHEAD, page.rowsLeft()));
+            Deque<PartitionRead> reads = new ArrayDeque<>();
+            var listed = execute(partitions.setPageSize(FETCH_SIZE)).iterator();
+            boolean moreListed = true;
+            while (true) {
+                while (moreListed && reads.size() < readAhead) {
+                    if (!listed.hasNext()) {
+                        moreListed = false;
+                        break;
+                    }
+                    var p = listed.next();
+                    if (end != null && p.getLong(0) >= ordered(end)) {
+                        moreListed = false;
+                        break;
+                    }
+                    byte[] pk = bytes(p.getByteBuffer(1));
+                    reads.add(new PartitionRead(pk, session.executeAsync(
+                            slice(tableId, pk, KeyRange.ALL, true, null, page.rowsLeft())).toCompletableFuture()));
                 }
+                PartitionRead read = reads.poll();
+                if (read == null) return page.build();
+                if (!read.addTo(page)) return page.build();
             }
-            return page.build();
         });
+    }
+
+    /** A partition's rows being read ahead by {@link #scan}. */
+    private record PartitionRead(byte[] partitionKey, CompletableFuture<AsyncResultSet> rows) {
+        /** Adds the rows to {@code page} (fetching further result pages if any); false once it is full. */
+        boolean addTo(RowSink page) {
+            AsyncResultSet result = rows.join();
+            while (true) {
+                for (var r : result.currentPage()) {
+                    if (!page.add(new Row(partitionKey, bytes(r.getByteBuffer(0)), bytes(r.getByteBuffer(1))))) return false;
+                }
+                if (!result.hasMorePages()) return true;
+                result = result.fetchNextPage().toCompletableFuture().join();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- writes
@@ -166,114 +287,171 @@ public final class CassandraStorage implements Storage {
     @Override
     public WriteOutcome write(PartitionWrite write) {
         checkKey(write.partitionKey());
-        if (!write.companions().isEmpty()) {
-            // Refused rather than dropped: local index rows must join the item's conditional batch (issue 6, 8).
-            throw new UnsupportedOperationException("companion rows (local secondary indexes) are not stored on Cassandra yet");
-        }
         return call("write", () -> {
-            ByteBuffer pk = buf(write.partitionKey());
-            long hash = PartitionHash.of(write.partitionKey());
-            // The scan index lives in another partition, so it cannot join the LWT batch: it is written
-            // first and may outlive the partition's rows (a scan skips empty partitions).
-            if (write.rows().stream().anyMatch(r -> r.newValue() != null)) {
-                execute(schema.indexPartition.bind(write.tableId(), ordered(hash), write.partitionKey().length, pk));
+            long tableId = write.tableId();
+            byte[] partitionKey = write.partitionKey();
+            long hash = PartitionHash.of(partitionKey);
+            CqlPartition p = CqlPartition.of(partitionKey);
+            UUID writeId = write.derived().isEmpty() ? null : Uuids.timeBased();
+
+            // Outside the batch (other partitions), before it: the scan index entries of every table the
+            // write puts a row in (they may outlive the rows; a scan skips empty partitions), and the
+            // pending marker that lets a sweep finish the outbox if this server dies after the batch.
+            List<CompletionStage<AsyncResultSet>> before = new ArrayList<>();
+            if (hasPut(write.rows())) before.add(index(tableId, hash, partitionKey));
+            for (CompanionWrite companion : write.companions()) {
+                if (hasPut(companion.rows())) before.add(index(companion.tableId(), hash, partitionKey));
             }
+            if (writeId != null) before.add(session.executeAsync(outbox.pending(writeId, tableId, partitionKey)));
+            for (CompletionStage<AsyncResultSet> stage : before) stage.toCompletableFuture().join();
+
             BatchStatementBuilder batch = BatchStatement.builder(BatchType.LOGGED);
-            for (RowWrite row : write.rows()) batch.addStatement(rowStatement(write.tableId(), pk, row));
-            for (DerivedRecord record : write.derived()) {
-                byte[] outbox = outboxKey(record.log());
-                batch.addStatement(schema.putOutbox.bind(buf(record.payload()), write.tableId(), pk, KIND_OUTBOX, buf(outbox)));
+            for (RowWrite row : write.rows()) batch.addStatement(rowStatement(tableId, p, row));
+            for (CompanionWrite companion : write.companions()) {
+                for (RowWrite row : companion.rows()) batch.addStatement(rowStatement(companion.tableId(), p, row));
             }
+            for (int i = 0; i < write.derived().size(); i++) {
+                DerivedRecord record = write.derived().get(i);
+                byte[] key = OutboxApplier.outboxKey(writeId, i, record.log());
+                batch.addStatement(schema.putRow.bind(buf(record.payload()), p.key(), tableId, p.outboxKind(), buf(key)));
+            }
+            if (batch.getStatementsCount() == 0) return WriteOutcome.APPLIED;
             ResultSet result = execute(batch.build());
-            if (!result.wasApplied()) return WriteOutcome.PRECONDITION_FAILED;
-            if (!write.derived().isEmpty()) drainOutbox(write.tableId(), write.partitionKey());
+            if (!result.wasApplied()) {
+                if (writeId != null) execute(outbox.done(writeId, tableId, partitionKey));
+                return WriteOutcome.PRECONDITION_FAILED;
+            }
+            if (writeId != null && drainAfterWrite) drainAfterCommit(writeId, tableId, partitionKey);
             return WriteOutcome.APPLIED;
         });
     }
 
-    private BoundStatement rowStatement(long tableId, ByteBuffer pk, RowWrite row) {
+    /**
+     * Moves the outbox of a partition just written. A failure here does not undo the write, which has
+     * committed: it is logged, and the pending marker stays for a sweep to finish the move.
+     */
+    private void drainAfterCommit(UUID writeId, long tableId, byte[] partitionKey) {
+        try {
+            outbox.drain(tableId, partitionKey);
+            execute(outbox.done(writeId, tableId, partitionKey));
+        } catch (DriverException e) {
+            LOG.log(Level.WARNING, "outbox of a committed write not yet applied; a sweep will: " + e.getMessage(), e);
+        }
+    }
+
+    private CompletionStage<AsyncResultSet> index(long tableId, long hash, byte[] partitionKey) {
+        if (indexed.contains(tableId, partitionKey)) return CompletableFuture.completedFuture(null);
+        return session.executeAsync(schema.indexPartition.bind(tableId, ordered(hash), partitionKey.length,
+                        indexedHead(partitionKey), buf(partitionKey)))
+                .thenApply(done -> {
+                    indexed.add(tableId, partitionKey);
+                    return done;
+                });
+    }
+
+    private static ByteBuffer indexedHead(byte[] partitionKey) {
+        return ByteBuffer.wrap(partitionKey, 0, Math.min(partitionKey.length, CassandraSchema.INDEXED_KEY_HEAD)).slice();
+    }
+
+    private static boolean hasPut(List<RowWrite> rows) {
+        for (RowWrite row : rows) if (row.newValue() != null) return true;
+        return false;
+    }
+
+    private BoundStatement rowStatement(long tableId, CqlPartition p, RowWrite row) {
+        ByteBuffer pk = p.key();
+        byte kind = p.rowKind();
         ByteBuffer sk = buf(row.sortKey());
         Expected expected = row.expected();
         if (row.newValue() == null) {
             return switch (expected) {
-                case Expected.Any any -> schema.deleteRow.bind(tableId, pk, KIND_ROW, sk);
-                case Expected.Absent absent -> schema.deleteRowIfAbsent.bind(tableId, pk, KIND_ROW, sk);
-                case Expected.Value v -> schema.deleteRowIfValue.bind(tableId, pk, KIND_ROW, sk, buf(v.bytes()));
+                case Expected.Any any -> schema.deleteRow.bind(pk, tableId, kind, sk);
+                case Expected.Absent absent -> schema.deleteRowIfAbsent.bind(pk, tableId, kind, sk);
+                case Expected.Value v -> schema.deleteRowIfValue.bind(pk, tableId, kind, sk, buf(v.bytes()));
             };
         }
         ByteBuffer value = buf(row.newValue());
         return switch (expected) {
-            case Expected.Any any -> schema.putRow.bind(value, tableId, pk, KIND_ROW, sk);
-            case Expected.Absent absent -> schema.putRowIfAbsent.bind(value, tableId, pk, KIND_ROW, sk);
-            case Expected.Value v -> schema.putRowIfValue.bind(value, tableId, pk, KIND_ROW, sk, buf(v.bytes()));
+            case Expected.Any any -> schema.putRow.bind(value, pk, tableId, kind, sk);
+            case Expected.Absent absent -> schema.putRowIfAbsent.bind(value, pk, tableId, kind, sk);
+            case Expected.Value v -> schema.putRowIfValue.bind(value, pk, tableId, kind, sk, buf(v.bytes()));
         };
     }
 
-    /** Outbox keys sort by time within the partition (a time-based UUID), and carry their log's name. */
-    private static byte[] outboxKey(String log) {
-        UUID id = Uuids.timeBased();
-        byte[] name = log.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(16 + name.length)
-                .putLong(id.getMostSignificantBits() ^ Long.MIN_VALUE) // unsigned order = time order
-                .putLong(id.getLeastSignificantBits()).put(name).array();
+    /**
+     * Finishes the outboxes of writes pending for longer than {@code olderThan}: those of servers that
+     * died between their batch and their drain. Runs in the background every few seconds; safe to run
+     * on any number of servers at once.
+     *
+     * @return how many pending writes it finished
+     */
+    public int sweepOutbox(Duration olderThan) {
+        return call("sweepOutbox", () -> outbox.sweep(olderThan));
+    }
+
+    OutboxApplier outboxForTests() {
+        return outbox;
+    }
+
+    private void sweepQuietly() {
+        try {
+            if (!closed) outbox.sweep(ABANDONED_AFTER);
+        } catch (RuntimeException e) {
+            if (!closed) LOG.log(Level.WARNING, "outbox sweep failed; the next one will retry: " + e.getMessage(), e);
+        }
     }
 
     /**
-     * Moves the partition's outbox rows, oldest first, to the end of their logs. Each move appends the
-     * entry with an LWT at the log's next sequence, then deletes the outbox row. Any server can run it
-     * for any partition, so a server that crashed after its batch leaves work another one can finish.
-     * Known gap: a crash between the append and the delete appends the record twice.
+     * Range-deletes the table's rows in every partition its scan index lists, a window of deletes in
+     * flight at a time, then the index itself.
      */
-    private void drainOutbox(long tableId, byte[] partitionKey) {
-        ByteBuffer pk = buf(partitionKey);
-        for (var r : execute(schema.outboxRows.bind(tableId, pk, KIND_OUTBOX))) {
-            byte[] key = bytes(r.getByteBuffer(0));
-            String log = new String(key, 16, key.length - 16, StandardCharsets.UTF_8);
-            append(log, bytes(r.getByteBuffer(1)));
-            execute(schema.deleteRow.bind(tableId, pk, KIND_OUTBOX, buf(key)));
-        }
-    }
-
-    /** Appends at the log's next free sequence; an LWT insert, retried when another append won it. */
-    private void append(String log, byte[] payload) {
-        while (true) {
-            long next = lastSequence(log) + 1;
-            if (execute(schema.appendLog.bind(log, next, buf(payload))).wasApplied()) return;
-        }
-    }
-
-    private long lastSequence(String log) {
-        var last = execute(schema.lastLogEntry.bind(log).setConsistencyLevel(ConsistencyLevel.SERIAL)).one();
-        if (last == null) return 0;
-        long trimmed = last.isNull(1) ? 0 : last.getLong(1);
-        return Math.max(last.isNull(0) ? 0 : last.getLong(0), trimmed);
-    }
-
     @Override
     public void dropTable(long tableId) {
         call("dropTable", () -> {
-            for (var p : execute(schema.partitionsFrom.bind(tableId, Long.MIN_VALUE))) {
-                execute(schema.deletePartition.bind(tableId, p.getByteBuffer(1)));
+            Deque<CompletionStage<AsyncResultSet>> inFlight = new ArrayDeque<>();
+            for (var p : execute(schema.partitionsFrom.bind(tableId, Long.MIN_VALUE).setPageSize(1000))) {
+                CqlPartition partition = CqlPartition.of(bytes(p.getByteBuffer(1)));
+                inFlight.add(session.executeAsync(schema.deleteTableInPartition.bind(partition.key(), tableId)));
+                if (inFlight.size() >= 64) inFlight.poll().toCompletableFuture().join();
             }
+            while (!inFlight.isEmpty()) inFlight.poll().toCompletableFuture().join();
             execute(schema.deleteIndex.bind(tableId));
+            indexed.forgetTable(tableId);
             return null;
         });
     }
 
+    /**
+     * Exact for a table of up to {@link #STATS_SAMPLE_PARTITIONS} partitions; beyond, the rows of the
+     * first ones in hash order, scaled by the share of the hash space they cover (hashes are uniform),
+     * so the cost does not grow with the table.
+     */
     @Override
     public TableStats stats(long tableId) {
-        long rows = 0;
-        long size = 0;
-        RowKey after = null;
-        while (true) {
-            Page page = scan(tableId, 0, 1, after, ReadLimits.rows(1000));
-            for (Row row : page.rows()) {
-                rows++;
-                size += row.size();
+        return call("stats", () -> {
+            long partitions = 0, lastHash = 0;
+            long[] rowsAndBytes = new long[2];
+            RowSink counted = row -> {
+                rowsAndBytes[0]++;
+                rowsAndBytes[1] += row.size();
+                return true;
+            };
+            Deque<PartitionRead> reads = new ArrayDeque<>();
+            for (var p : execute(schema.partitionsSample.bind(tableId, STATS_SAMPLE_PARTITIONS).setPageSize(FETCH_SIZE))) {
+                lastHash = ordered(p.getLong(0));
+                byte[] pk = bytes(p.getByteBuffer(1));
+                reads.add(new PartitionRead(pk, session.executeAsync(
+                        slice(tableId, pk, KeyRange.ALL, true, null, Integer.MAX_VALUE)).toCompletableFuture()));
+                if (reads.size() >= SCAN_READ_AHEAD) reads.poll().addTo(counted);
+                partitions++;
             }
-            if (!page.mayHaveMore() || page.rows().isEmpty()) return new TableStats(rows, size);
-            after = page.rows().getLast().key();
-        }
+            while (!reads.isEmpty()) reads.poll().addTo(counted);
+            long rows = rowsAndBytes[0], size = rowsAndBytes[1];
+            if (partitions < STATS_SAMPLE_PARTITIONS) return new TableStats(rows, size);
+            // The sample covers hashes [0, lastHash]: scale by 2^64 / (lastHash + 1).
+            double covered = new BigInteger(Long.toUnsignedString(lastHash)).add(BigInteger.ONE).doubleValue() / 0x1p64;
+            return new TableStats(Math.round(rows / covered), Math.round(size / covered));
+        });
     }
 
     // ---------------------------------------------------------------- logs
@@ -282,27 +460,44 @@ public final class CassandraStorage implements Storage {
     public List<LogEntry> readLog(String log, long afterSequence, int maxEntries) {
         if (maxEntries < 1) throw new IllegalArgumentException("maxEntries must be at least 1: " + maxEntries);
         return call("readLog", () -> {
-            List<LogEntry> entries = new ArrayList<>();
-            for (var r : execute(schema.readLog.bind(log, afterSequence, maxEntries))) {
-                if (r.isNull(0)) continue; // the partition holds only its static trim marker
-                entries.add(new LogEntry(r.getLong(0), bytes(r.getByteBuffer(1))));
+            // Sequence 0 holds the applied-outbox markers, never entries.
+            long after = Math.max(0, afterSequence);
+            while (true) {
+                List<LogEntry> entries = new ArrayList<>();
+                long trimmedThrough = 0;
+                for (var r : execute(schema.readLog.bind(log, after, maxEntries))) {
+                    if (r.isNull(0)) continue; // the partition holds only its static trim marker
+                    long seq = r.getLong(0);
+                    // The trim marker rules, even where a trim's deletes are not (yet) visible.
+                    if (!r.isNull(2) && seq <= r.getLong(2)) {
+                        trimmedThrough = r.getLong(2);
+                        continue;
+                    }
+                    entries.add(new LogEntry(seq, bytes(r.getByteBuffer(1))));
+                }
+                // A page of nothing but trimmed entries must not read as the end of the log.
+                if (!entries.isEmpty() || trimmedThrough <= after) return entries;
+                after = trimmedThrough;
             }
-            return entries;
         });
     }
 
     @Override
     public void trimLog(String log, long throughSequence) {
         call("trimLog", () -> {
-            var last = execute(schema.lastLogEntry.bind(log)).one();
-            if (last == null || last.isNull(0)) return null;
-            long trimmed = last.isNull(1) ? 0 : last.getLong(1);
-            long through = Math.min(throughSequence, last.getLong(0));
-            if (through <= trimmed) return null;
-            // The marker first: the next append must never reuse a trimmed sequence.
-            execute(schema.markTrimmed.bind(through, log));
-            execute(schema.trimLog.bind(log, through));
-            return null;
+            while (true) {
+                var last = execute(schema.lastLogEntry.bind(log).setConsistencyLevel(ConsistencyLevel.SERIAL)).one();
+                if (last == null || last.isNull(0) || last.getLong(0) == 0) return null;
+                Long trimmed = last.isNull(1) ? null : last.getLong(1);
+                long through = Math.min(throughSequence, last.getLong(0));
+                if (trimmed != null && through <= trimmed) return null;
+                // The marker first, by Paxos like every append that checks it, so that an append never
+                // takes a trimmed sequence; then the entries.
+                if (execute(schema.trimMarker.bind(through, log, trimmed)).wasApplied()) {
+                    execute(schema.trimLog.bind(log, through));
+                    return null;
+                }
+            }
         });
     }
 
@@ -321,6 +516,15 @@ public final class CassandraStorage implements Storage {
         call("putMeta", () -> execute(value == null ? schema.deleteMeta.bind(key) : schema.putMeta.bind(key, buf(value))));
     }
 
+    /** A lightweight transaction: the first writer on any server wins. */
+    @Override
+    public byte[] putMetaIfAbsent(String key, byte[] value) {
+        return call("putMetaIfAbsent", () -> {
+            var result = execute(schema.putMetaIfAbsent.bind(key, buf(value)));
+            return result.wasApplied() ? value : bytes(result.one().getByteBuffer("value"));
+        });
+    }
+
     @Override
     public Map<String, byte[]> listMeta(String prefix) {
         return call("listMeta", () -> {
@@ -336,15 +540,10 @@ public final class CassandraStorage implements Storage {
 
     @Override
     public void close() {
+        if (closed) return;
         closed = true;
-        session.close();
-    }
-
-    /** Empties every table of the keyspace: tests reuse one keyspace, as creating one costs seconds. */
-    void truncateAll() {
-        for (String table : List.of("rows", "partitions", "log", "meta")) {
-            execute(SimpleStatement.newInstance("TRUNCATE " + schema.keyspace() + "." + table));
-        }
+        if (sweeper != null) sweeper.shutdownNow();
+        if (ownsSession) session.close();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -360,6 +559,11 @@ public final class CassandraStorage implements Storage {
             return body.get();
         } catch (DriverException e) {
             throw new StorageException.Unavailable(what + " failed on Cassandra: " + e.getMessage(), e);
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof DriverException d) {
+                throw new StorageException.Unavailable(what + " failed on Cassandra: " + d.getMessage(), d);
+            }
+            throw e;
         }
     }
 
@@ -369,27 +573,13 @@ public final class CassandraStorage implements Storage {
         }
     }
 
-    /** Hashes are compared unsigned; flipping the sign bit makes Cassandra's signed bigint order agree. */
-    static long ordered(long unsignedHash) {
-        return unsignedHash ^ Long.MIN_VALUE;
-    }
-
-    static int compare(byte[] a, byte[] b) {
-        return java.util.Arrays.compareUnsigned(a, b);
-    }
-
-    private static ByteBuffer buf(byte[] bytes) {
-        return ByteBuffer.wrap(bytes);
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] out = new byte[buffer.remaining()];
-        buffer.duplicate().get(out);
-        return out;
+    /** Where read rows go; {@link #add} is false once it takes no more. */
+    private interface RowSink {
+        boolean add(Row row);
     }
 
     /** Collects rows until a limit of {@link ReadLimits} is reached, as every backend's page does. */
-    private static final class PageBuilder {
+    private static final class PageBuilder implements RowSink {
         private final ReadLimits limits;
         private final List<Row> rows = new ArrayList<>();
         private long bytes;
@@ -398,13 +588,16 @@ public final class CassandraStorage implements Storage {
         PageBuilder(ReadLimits limits) { this.limits = limits; }
 
         /** Adds the row; false once a limit is reached (the caller stops reading). */
-        boolean add(Row row) {
+        @Override
+        public boolean add(Row row) {
             rows.add(row);
             bytes += row.size();
             if (rows.size() >= limits.maxRows()) stop = Page.StopReason.ROW_LIMIT;
             else if (bytes >= limits.maxBytes()) stop = Page.StopReason.BYTE_LIMIT;
             return stop == Page.StopReason.EXHAUSTED;
         }
+
+        int rowsLeft() { return limits.maxRows() - rows.size(); }
 
         Page build() { return new Page(rows, stop); }
     }

@@ -1,49 +1,33 @@
 package dev.flywheel.storage.cassandra;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.flywheel.storage.Storage;
 import dev.flywheel.storage.StorageContractTest;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
 /**
- * The SPI contract against a real Cassandra node (start one with
- * {@code /work/shared/tools/cassandra-cluster.sh start 1}; {@code -Dflywheel.cassandra=host:port}
- * chooses another). Skipped, saying so, when no node answers. Tests share one keyspace, emptied
- * before each test (creating a keyspace per test took minutes for the suite).
+ * The SPI contract against a real Cassandra node (see {@link TestCassandra}). One keyspace for the
+ * whole run (creating one costs seconds), one session; between tests the rows, logs and metadata the
+ * previous test wrote are deleted, which is far cheaper than TRUNCATE (a flush per table).
  */
 @Tag("cassandra")
 class CassandraContractTest extends StorageContractTest {
-    private static final String CONTACT = System.getProperty("flywheel.cassandra", "127.0.0.1:9042");
+    private static TestCassandra cassandra;
 
     @BeforeAll
-    static void nodeIsReachable() {
-        assumeTrue(reachable(address()), "no Cassandra node at " + CONTACT
-                + " (start one with /work/shared/tools/cassandra-cluster.sh start 1): Cassandra contract tests skipped");
+    static void connect() {
+        cassandra = TestCassandra.connect("contract");
+    }
+
+    @AfterAll
+    static void dropKeyspace() {
+        if (cassandra != null) cassandra.close();
     }
 
     @Override
     protected Storage newStorage() {
-        CassandraStorage storage = CassandraStorage.open(List.of(address()), "datacenter1", "flywheel_contract", 1);
-        storage.truncateAll();
-        return storage;
-    }
-
-    static InetSocketAddress address() {
-        String[] parts = CONTACT.split(":");
-        return new InetSocketAddress(parts[0], Integer.parseInt(parts[1]));
-    }
-
-    static boolean reachable(InetSocketAddress address) {
-        try (Socket socket = new Socket()) {
-            socket.connect(address, 2000);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
+        cassandra.deleteEverything();
+        return cassandra.storage();
     }
 }

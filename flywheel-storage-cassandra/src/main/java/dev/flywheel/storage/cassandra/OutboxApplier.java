@@ -1,0 +1,167 @@
+package dev.flywheel.storage.cassandra;
+
+import static dev.flywheel.storage.cassandra.Blobs.buf;
+import static dev.flywheel.storage.cassandra.Blobs.bytes;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.uuid.Uuids;
+import dev.flywheel.storage.PartitionHash;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Moves derived records from the outbox of an item's partition to the end of their sequenced logs,
+ * exactly once and in commit order per item, whichever server does it and however many do it at once.
+ *
+ * <h2>Why it is exactly once</h2>
+ * A write puts its derived records as outbox rows (kind 1, see {@link CqlPartition}) in the item's partition, in the
+ * same conditional batch as the item, so they exist if and only if the write happened. Moving one
+ * appends it to its log with one conditional batch on the log's partition that does two things or
+ * nothing: it takes the next free sequence ({@code IF payload = null} at that sequence, and the trim
+ * marker unchanged, so a trimmed sequence is never reused) and records the outbox row's id as applied
+ * ({@code IF payload = null} at {@code (0, id)}). A second mover of the same outbox row (a concurrent
+ * server, or one repeating the work of a server that crashed after appending and before deleting the
+ * outbox row) finds the id recorded and only deletes the outbox row. The records of applied ids expire
+ * after a day ({@link CassandraSchema#APPLIED_MARKER_TTL_SECONDS}), far longer than a move takes.
+ *
+ * <h2>Why nothing is skipped or reordered</h2>
+ * An entry takes sequence {@code n} only after {@code n - 1} was seen taken (or trimmed), so the taken
+ * sequences of a log are contiguous and a reader continuing after the last sequence it read never skips
+ * one. A partition's outbox rows are moved oldest first: ordered by their write time, which for a
+ * conditional batch is its Paxos ballot (increasing per partition, so it is the order writes to one
+ * item committed), then by key (a write's records in the order given). A write that is never drained
+ * by its server (it crashed) is listed in {@code pending}; {@link #sweep} drains those.
+ *
+ * <p>Thread-safe.
+ */
+final class OutboxApplier {
+    private final CqlSession session;
+    private final CassandraSchema schema;
+    /** The last state of each log this server saw (last sequence, trim marker): a guess, checked by Paxos. */
+    private final ConcurrentMap<String, LogTail> tails = new ConcurrentHashMap<>();
+
+    OutboxApplier(CqlSession session, CassandraSchema schema) {
+        this.session = session;
+        this.schema = schema;
+    }
+
+    /** Where a log ends: its last sequence taken and its trim marker (null if never trimmed). */
+    private record LogTail(long last, Long trimmedThrough) {
+        long next() { return Math.max(last, trimmedThrough == null ? 0 : trimmedThrough) + 1; }
+    }
+
+    /** An outbox row key: the write's time-based id, the record's index in the write, its log's name. */
+    static byte[] outboxKey(UUID writeId, int index, String log) {
+        byte[] name = log.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(18 + name.length)
+                .putLong(writeId.getMostSignificantBits()).putLong(writeId.getLeastSignificantBits())
+                .putShort((short) index).put(name).array();
+    }
+
+    private static String logOf(byte[] outboxKey) {
+        return new String(outboxKey, 18, outboxKey.length - 18, StandardCharsets.UTF_8);
+    }
+
+    static int pendingShard(byte[] partitionKey) {
+        return (int) Long.remainderUnsigned(PartitionHash.of(partitionKey), CassandraSchema.PENDING_SHARDS);
+    }
+
+    /** Moves every outbox row of the partition written by table {@code tableId}, oldest first. */
+    void drain(long tableId, byte[] partitionKey) {
+        CqlPartition p = CqlPartition.of(partitionKey);
+        List<OutboxRow> rows = new ArrayList<>();
+        for (Row r : session.execute(schema.outboxRows.bind(p.key(), tableId, p.outboxKind()))) {
+            rows.add(new OutboxRow(bytes(r.getByteBuffer(0)), bytes(r.getByteBuffer(1)), r.getLong(2)));
+        }
+        rows.sort(Comparator.comparingLong(OutboxRow::writeTime).thenComparing(OutboxRow::key, Arrays::compareUnsigned));
+        List<CompletableFuture<?>> deletes = new ArrayList<>();
+        for (OutboxRow row : rows) {
+            appendOnce(logOf(row.key()), row.key(), row.payload());
+            // At a timestamp just after the row's own (a Paxos ballot's, which the client clock may lag),
+            // so the delete is never shadowed by the write it undoes. Not awaited one by one: a row
+            // appended but not yet deleted is harmless (its applied marker refuses a second append).
+            deletes.add(session.executeAsync(schema.deleteRow.bind(p.key(), tableId, p.outboxKind(), buf(row.key()))
+                    .setQueryTimestamp(row.writeTime() + 1)).toCompletableFuture());
+        }
+        for (CompletableFuture<?> delete : deletes) delete.join();
+    }
+
+    private record OutboxRow(byte[] key, byte[] payload, long writeTime) {}
+
+    /** Appends {@code payload} at the end of {@code log} unless outbox row {@code id} was appended already. */
+    private void appendOnce(String log, byte[] id, byte[] payload) {
+        LogTail tail = tails.get(log);
+        if (tail == null) tail = readTail(log, ConsistencyLevel.QUORUM);
+        while (true) {
+            long next = tail.next();
+            BatchStatement batch = BatchStatement.newInstance(BatchType.LOGGED,
+                    schema.appendLogEntry.bind(buf(payload), log, next, tail.trimmedThrough()),
+                    schema.markApplied.bind(log, buf(id)));
+            if (session.execute(batch).wasApplied()) {
+                tails.put(log, new LogTail(next, tail.trimmedThrough()));
+                return;
+            }
+            // Someone took the sequence, trimmed the log, or appended this very row: ask Paxos which.
+            if (session.execute(serial(schema.isApplied.bind(log, buf(id)))).one() != null) return;
+            tail = readTail(log, ConsistencyLevel.SERIAL);
+        }
+    }
+
+    private LogTail readTail(String log, ConsistencyLevel consistency) {
+        Row r = session.execute(schema.lastLogEntry.bind(log).setConsistencyLevel(consistency)).one();
+        LogTail tail = r == null ? new LogTail(0, null)
+                : new LogTail(r.isNull(0) ? 0 : r.getLong(0), r.isNull(1) ? null : r.getLong(1));
+        tails.put(log, tail);
+        return tail;
+    }
+
+    /** Records that a write with derived records is about to commit, so a sweep can finish it. */
+    Statement<?> pending(UUID writeId, long tableId, byte[] partitionKey) {
+        return schema.addPending.bind(pendingShard(partitionKey), writeId, tableId, buf(partitionKey));
+    }
+
+    /** Once the write's records are moved (or the write failed), its pending row goes. */
+    Statement<?> done(UUID writeId, long tableId, byte[] partitionKey) {
+        return schema.deletePending.bind(pendingShard(partitionKey), writeId, tableId, buf(partitionKey));
+    }
+
+    /**
+     * Drains the partitions of writes pending for longer than {@code olderThan} (their server has most
+     * likely died between its batch and its drain; if it has not, the drains meet harmlessly).
+     *
+     * @return how many pending writes it finished
+     */
+    int sweep(Duration olderThan) {
+        UUID before = Uuids.endOf(System.currentTimeMillis() - olderThan.toMillis());
+        int finished = 0;
+        for (int shard = 0; shard < CassandraSchema.PENDING_SHARDS; shard++) {
+            for (Row r : session.execute(schema.pendingBefore.bind(shard, before))) {
+                UUID writeId = r.getUuid(0);
+                long tableId = r.getLong(1);
+                byte[] pk = bytes(r.getByteBuffer(2));
+                drain(tableId, pk);
+                session.execute(done(writeId, tableId, pk));
+                finished++;
+            }
+        }
+        return finished;
+    }
+
+    private static Statement<?> serial(Statement<?> statement) {
+        return statement.setConsistencyLevel(ConsistencyLevel.SERIAL);
+    }
+}
