@@ -195,6 +195,16 @@ class AcceleratorTest {
     }
 
     @Test
+    void aKeyNumberSpelledAnotherWayNamesTheSameItem() {
+        direct.putItem(b -> b.tableName(table).item(item("spell", 1, "old")));
+        assertThat(get(key("spell", 1))).containsEntry("v", s("old"));
+        accelerated.updateItem(b -> b.tableName(table)
+                .key(Map.of("pk", s("spell"), "sk", AttributeValue.fromN("1.00")))
+                .updateExpression("SET v = :v").expressionAttributeValues(Map.of(":v", s("new"))));
+        assertThat(get(key("spell", 1))).containsEntry("v", s("new"));
+    }
+
+    @Test
     void batchGetItemCombinesHitsAndMisses() {
         direct.putItem(b -> b.tableName(table).item(item("b", 1, "one")));
         direct.putItem(b -> b.tableName(table).item(item("b", 2, "two")));
