@@ -352,11 +352,13 @@ final class CachingDynamoDb extends ForwardingDynamoDb {
     // ---- invalidation ----
 
     /**
-     * An item changed behind the accelerator's back (seen on the table's stream): its entries and the
-     * table's cached queries are dropped.
+     * A write to an item was seen on the table's stream: its entries are dropped, unless they hold
+     * exactly what the write wrote (the accelerator's own write-through, when the stream carries new
+     * images), and so are the table's cached queries.
      */
-    void itemChanged(String table, Map<String, AttributeValue> key) {
-        forgetKey(table, key);
+    void itemChanged(String table, Map<String, AttributeValue> key, Map<String, AttributeValue> newImage, boolean removed) {
+        tableWritten(table);
+        items.streamed(new ItemCache.Key(table, key), newImage, removed);
     }
 
     /** Everything of {@code table} is dropped (its stream could not be followed without a gap). */

@@ -179,6 +179,22 @@ final class ItemCache {
         });
     }
 
+    /**
+     * After a stream record of a write to the item: its entry is dropped unless it holds exactly the
+     * record's new image ({@code newImage}, null for a removal or a stream without images), which is
+     * the case when the accelerator's own write-through stored what the record reports. A record of an
+     * older write never matches a newer entry by accident: the item differs, or, if it is equal, then
+     * the entry is right for that older write and the newer one's record still follows.
+     */
+    void streamed(Key key, Map<String, AttributeValue> newImage, boolean removed) {
+        cache.asMap().computeIfPresent(key, (k, old) -> {
+            boolean same = removed ? old.absent()
+                    : newImage != null && !old.absent() && old.answers().size() == 1 && newImage.equals(old.answers().get(Projection.ALL));
+            if (!same) metrics.invalidations.increment();
+            return same ? old : null;
+        });
+    }
+
     /** After a write whose result is not known. */
     void invalidate(Key key) {
         if (cache.asMap().remove(key) != null) metrics.invalidations.increment();

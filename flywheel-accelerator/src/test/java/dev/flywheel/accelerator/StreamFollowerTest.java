@@ -44,8 +44,9 @@ import org.junit.jupiter.api.Test;
 class StreamFollowerTest {
     private final FakeTable target = new FakeTable();
     private final FakeStreams streams = new FakeStreams();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Accelerator accelerator = new Accelerator(target, streams, AcceleratorConfig.defaults(),
-            new SimpleMeterRegistry(), new FakeTicker(), Clock.systemUTC());
+            registry, new FakeTicker(), Clock.systemUTC());
 
     @AfterEach
     void close() {
@@ -74,6 +75,22 @@ class StreamFollowerTest {
 
         streams.append("shard-0", "a");
         awaitRead("a", "two");
+    }
+
+    @Test
+    void aRecordOfWhatTheEntryAlreadyHoldsKeepsIt() throws InterruptedException {
+        target.put("a", "one");
+        target.put("b", "one");
+        assertThat(read("a")).isEqualTo("one");
+        assertThat(read("b")).isEqualTo("one");
+        target.put("b", "two");
+
+        streams.append("shard-0", "a", Map.of("pk", AttributeValue.s("a"), "v", AttributeValue.s("one")));
+        streams.append("shard-0", "b", Map.of("pk", AttributeValue.s("b"), "v", AttributeValue.s("two")));
+        awaitRead("b", "two"); // records are read in order: a's was read before
+        double misses = registry.get("accelerator.cache.misses").tag("cache", "item").counter().count();
+        assertThat(read("a")).isEqualTo("one");
+        assertThat(registry.get("accelerator.cache.misses").tag("cache", "item").counter().count()).isEqualTo(misses);
     }
 
     @Test
@@ -146,10 +163,14 @@ class StreamFollowerTest {
         }
 
         synchronized void append(String shard, String pk) {
+            append(shard, pk, null);
+        }
+
+        synchronized void append(String shard, String pk, Map<String, AttributeValue> newImage) {
             ShardState s = shards.get(shard);
             List<Record> records = new ArrayList<>(s.records());
             records.add(Record.builder().eventName("MODIFY").dynamodb(StreamRecord.builder()
-                    .keys(FakeTable.key(pk)).approximateCreationDateTime(Instant.now()).build()).build());
+                    .keys(FakeTable.key(pk)).newImage(newImage).approximateCreationDateTime(Instant.now()).build()).build());
             shards.put(shard, new ShardState(s.parent(), records, s.ended(), s.expireNext()));
         }
 
