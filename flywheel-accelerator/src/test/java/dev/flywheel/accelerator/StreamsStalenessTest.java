@@ -3,14 +3,13 @@ package dev.flywheel.accelerator;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link StalenessScenario} against a target with streams: DynamoDB Local when one is given
  * ({@code -Dflywheel.accelerator.streamsTarget=http://127.0.0.1:PORT}; see
  * {@code bench/accelerator-ddblocal.sh}, which starts one in a private network namespace), and
- * Flywheel itself once it has streams.
+ * Flywheel itself.
  */
 class StreamsStalenessTest {
 
@@ -22,7 +21,6 @@ class StreamsStalenessTest {
     }
 
     @Test
-    @Disabled("Flywheel serves streams from issue 9 (on main, not on the accel branch): enable once merged")
     void flywheel() throws InterruptedException {
         try (FlywheelTarget target = new FlywheelTarget()) {
             StalenessScenario.run(target.endpoint(), FlywheelTarget.ACCESS_KEY, FlywheelTarget.SECRET_KEY);

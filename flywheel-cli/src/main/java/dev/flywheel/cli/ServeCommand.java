@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -88,6 +89,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-index-maintenance", hidden = true)
     boolean noIndexMaintenance;
 
+    @Option(names = "--ttl-interval-seconds", defaultValue = "60",
+            description = "Seconds between two searches for expired items of tables with time to live (DynamoDB takes"
+                    + " up to a few days). Default: ${DEFAULT-VALUE}.")
+    long timeToLiveIntervalSeconds;
+
     @Option(names = "--accelerator-port",
             description = "Also serve the accelerator (a DynamoDB API cache, as `flywheel accelerate`) in front of this"
                     + " server's engine on this port.")
@@ -144,7 +150,8 @@ final class ServeCommand implements Callable<Integer> {
             ServerConfig serverConfig = ServerConfig.defaults()
                     .withBindAddress(address).withPort(port).withCredentials(credentials.secretsByAccessKeyId())
                     .withAllowUnauthenticated(allowUnauthenticated).withRegion(region).withTls(tls);
-            EngineConfig engineConfig = new EngineConfig(region, ACCOUNT_ID, bind + ":" + port, Clock.systemUTC());
+            EngineConfig engineConfig = new EngineConfig(region, ACCOUNT_ID, bind + ":" + port, Clock.systemUTC())
+                    .withTimeToLiveInterval(Duration.ofSeconds(Math.max(1, timeToLiveIntervalSeconds)));
             engine = new FlywheelEngine(encryption, noIndexMaintenance ? engineConfig.withoutIndexMaintenance() : engineConfig);
             AccessControl accessControl = policies == null ? null
                     : new AccessControl(credentials.principals(), policies, region, ACCOUNT_ID, engine::partitionKeyName);

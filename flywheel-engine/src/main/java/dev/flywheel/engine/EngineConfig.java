@@ -1,6 +1,7 @@
 package dev.flywheel.engine;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * What the engine needs to know about its deployment.
@@ -11,10 +12,26 @@ import java.time.Clock;
  * @param clock the source of CreationDateTime and other timestamps (injected for tests)
  * @param maintainIndexes whether the engine applies index changes in the background; false only for
  *     recovery tests, which need changes logged but not yet applied, as a crash can leave them
+ * @param timeToLiveInterval how often expired items are looked for (DynamoDB takes up to a few days;
+ *     locally a minute keeps tests and development honest without a busy scan)
+ * @param shardLifetime how long a stream shard stays open before it is closed and a child opened
+ *     (DynamoDB: about four hours)
  */
-public record EngineConfig(String region, String accountId, String endpointAddress, Clock clock, boolean maintainIndexes) {
+public record EngineConfig(String region, String accountId, String endpointAddress, Clock clock, boolean maintainIndexes,
+                           Duration timeToLiveInterval, Duration shardLifetime) {
+    public static final Duration DEFAULT_TIME_TO_LIVE_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_SHARD_LIFETIME = Duration.ofHours(4);
+
     public EngineConfig(String region, String accountId, String endpointAddress, Clock clock) {
-        this(region, accountId, endpointAddress, clock, true);
+        this(region, accountId, endpointAddress, clock, true, DEFAULT_TIME_TO_LIVE_INTERVAL, DEFAULT_SHARD_LIFETIME);
+    }
+
+    public EngineConfig withTimeToLiveInterval(Duration interval) {
+        return new EngineConfig(region, accountId, endpointAddress, clock, maintainIndexes, interval, shardLifetime);
+    }
+
+    public EngineConfig withShardLifetime(Duration lifetime) {
+        return new EngineConfig(region, accountId, endpointAddress, clock, maintainIndexes, timeToLiveInterval, lifetime);
     }
 
     public static EngineConfig defaults() {
@@ -22,6 +39,6 @@ public record EngineConfig(String region, String accountId, String endpointAddre
     }
 
     public EngineConfig withoutIndexMaintenance() {
-        return new EngineConfig(region, accountId, endpointAddress, clock, false);
+        return new EngineConfig(region, accountId, endpointAddress, clock, false, timeToLiveInterval, shardLifetime);
     }
 }

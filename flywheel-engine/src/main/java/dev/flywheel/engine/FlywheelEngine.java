@@ -12,21 +12,39 @@ import dev.flywheel.engine.table.Arns;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableOperations;
 import dev.flywheel.engine.table.TagOperations;
+import dev.flywheel.engine.item.ItemChangeLog;
+import dev.flywheel.engine.stream.StreamLog;
+import dev.flywheel.engine.stream.StreamOperations;
+import dev.flywheel.engine.stream.StreamRetention;
+import dev.flywheel.engine.table.StreamCatalog;
+import dev.flywheel.engine.transaction.TransactionOperations;
 import dev.flywheel.engine.ttl.TimeToLiveOperations;
+import dev.flywheel.engine.ttl.TimeToLiveSweeper;
 import dev.flywheel.model.DynamoDbApi;
+import dev.flywheel.model.DynamoDbStreamsApi;
 import dev.flywheel.model.shapes.*;
+import dev.flywheel.model.streams.DescribeStreamInput;
+import dev.flywheel.model.streams.DescribeStreamOutput;
+import dev.flywheel.model.streams.GetRecordsInput;
+import dev.flywheel.model.streams.GetRecordsOutput;
+import dev.flywheel.model.streams.GetShardIteratorInput;
+import dev.flywheel.model.streams.GetShardIteratorOutput;
+import dev.flywheel.model.streams.ListStreamsInput;
+import dev.flywheel.model.streams.ListStreamsOutput;
 import dev.flywheel.storage.Storage;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * DynamoDB's semantics over a {@link Storage}: the {@link DynamoDbApi} that the server serves.
- * Each operation is delegated to the class that owns its concern; this class only routes.
+ * DynamoDB's semantics over a {@link Storage}: the {@link DynamoDbApi} and {@link DynamoDbStreamsApi}
+ * that the server serves. Each operation is delegated to the class that owns its concern; this class
+ * only routes.
  *
- * <p>Thread-safe. It runs one background thread, which keeps global secondary indexes current; the
- * caller owns the storage, and closes it after {@link #close closing} the engine.
+ * <p>Thread-safe. It runs three background threads: one keeps global secondary indexes current, one
+ * deletes expired items (time to live), one trims and rolls over streams. The caller owns the storage,
+ * and closes it after {@link #close closing} the engine.
  */
-public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
+public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, AutoCloseable {
     // Documented default quotas of an account (Developer Guide, "Service, account, and table quotas").
     private static final long ACCOUNT_MAX_CAPACITY_UNITS = 80_000;
     private static final long TABLE_MAX_CAPACITY_UNITS = 40_000;
@@ -39,7 +57,11 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
     private final TimeToLiveOperations timeToLive;
     private final BatchOperations batches;
     private final QueryOperations queries;
+    private final TransactionOperations transactions;
     private final IndexMaintenance indexMaintenance;
+    private final StreamOperations streamOperations;
+    private final StreamRetention streamRetention;
+    private final TimeToLiveSweeper timeToLiveSweeper;
     private final Catalog catalog;
 
     /** An engine over {@code storage} as it is: nothing encrypted, SSESpecification refused (for tests and tools). */
@@ -56,16 +78,28 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
         this.config = config;
         this.catalog = new Catalog(storage, new Arns(config.region(), config.accountId()));
         if (encryption != null) encryption.tablesBy(catalog::tableOfStorageId);
-        this.tables = new TableOperations(catalog, storage, config.clock(), encryption);
+        StreamCatalog streams = new StreamCatalog(storage, catalog);
+        streams.reconcile(config.clock().instant());
+        this.tables = new TableOperations(catalog, streams, storage, config.clock(), encryption);
         this.indexMaintenance = new IndexMaintenance(catalog, storage);
-        ItemStore itemStore = new ItemStore(storage, catalog, new GlobalIndexLog(indexMaintenance));
+        ItemStore itemStore = new ItemStore(storage, catalog, ItemChangeLog.all(List.of(
+                new GlobalIndexLog(indexMaintenance), new StreamLog(config.clock()))));
+        this.streamOperations = new StreamOperations(streams, storage, config.clock(), config.region());
+        this.streamRetention = new StreamRetention(streams, storage, config.clock(), config.shardLifetime());
+        this.timeToLiveSweeper = new TimeToLiveSweeper(catalog, storage, itemStore, config.clock(),
+                config.timeToLiveInterval());
         ParsedExpressions parsed = new ParsedExpressions();
         this.items = new ItemOperations(catalog, itemStore, parsed);
         this.batches = new BatchOperations(catalog, itemStore, parsed);
         this.queries = new QueryOperations(catalog, storage, parsed);
+        this.transactions = new TransactionOperations(storage, catalog, itemStore, parsed, config.clock());
+        // Before any request: a transaction a crash interrupted is completed or rolled back, nothing stays locked.
+        transactions.recover();
         this.tags = new TagOperations(catalog);
-        this.timeToLive = new TimeToLiveOperations(catalog);
+        this.timeToLive = new TimeToLiveOperations(catalog, config.clock());
         if (config.maintainIndexes()) indexMaintenance.start();
+        streamRetention.start();
+        timeToLiveSweeper.start();
     }
 
     /**
@@ -95,7 +129,19 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
     /** Stops the background work; call before closing the storage. The engine must not be used after. */
     @Override
     public void close() {
+        timeToLiveSweeper.close();
+        streamRetention.close();
         indexMaintenance.close();
+    }
+
+    /** Trims, rolls over and forgets streams now, as the retention thread does each minute (tests). */
+    public void maintainStreams() {
+        streamRetention.pass();
+    }
+
+    /** Deletes the expired items of every table with time to live now, as the sweeper does each interval (tests). */
+    public void sweepExpiredItems() {
+        timeToLiveSweeper.sweep();
     }
 
     @Override public CreateTableOutput createTable(CreateTableInput request) { return tables.createTable(request); }
@@ -106,6 +152,18 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
     @Override public DescribeTimeToLiveOutput describeTimeToLive(DescribeTimeToLiveInput request) {
         return timeToLive.describeTimeToLive(request);
     }
+    @Override public UpdateTimeToLiveOutput updateTimeToLive(UpdateTimeToLiveInput request) {
+        return timeToLive.updateTimeToLive(request);
+    }
+
+    @Override public ListStreamsOutput listStreams(ListStreamsInput request) { return streamOperations.listStreams(request); }
+    @Override public DescribeStreamOutput describeStream(DescribeStreamInput request) {
+        return streamOperations.describeStream(request);
+    }
+    @Override public GetShardIteratorOutput getShardIterator(GetShardIteratorInput request) {
+        return streamOperations.getShardIterator(request);
+    }
+    @Override public GetRecordsOutput getRecords(GetRecordsInput request) { return streamOperations.getRecords(request); }
 
     @Override public PutItemOutput putItem(PutItemInput request) { return items.putItem(request); }
     @Override public GetItemOutput getItem(GetItemInput request) { return items.getItem(request); }
@@ -117,6 +175,13 @@ public final class FlywheelEngine implements DynamoDbApi, AutoCloseable {
 
     @Override public BatchGetItemOutput batchGetItem(BatchGetItemInput request) { return batches.batchGetItem(request); }
     @Override public BatchWriteItemOutput batchWriteItem(BatchWriteItemInput request) { return batches.batchWriteItem(request); }
+
+    @Override public TransactWriteItemsOutput transactWriteItems(TransactWriteItemsInput request) {
+        return transactions.transactWriteItems(request);
+    }
+    @Override public TransactGetItemsOutput transactGetItems(TransactGetItemsInput request) {
+        return transactions.transactGetItems(request);
+    }
 
     @Override public Void tagResource(TagResourceInput request) { tags.tagResource(request); return null; }
     @Override public Void untagResource(UntagResourceInput request) { tags.untagResource(request); return null; }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,11 +17,17 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
- * Durability: every write acknowledged to a client survives {@code kill -9} of the server, and a
- * clean stop (SIGTERM) keeps everything too.
+ * Durability: every write acknowledged to a client survives {@code kill -9} of the server, with exactly
+ * one stream record each, and a clean stop (SIGTERM) keeps everything too.
  */
 @Tag("slow")
 class CrashRecoveryIT {
@@ -33,7 +40,8 @@ class CrashRecoveryIT {
         String table = "crash";
         try (ServerProcess server = ServerProcess.jar(dataDir)) {
             try (DynamoDbClient ddb = Clients.sync(server.endpoint())) {
-                ddb.createTable(TablesIT.hashAndRange(table).build());
+                ddb.createTable(TablesIT.hashAndRange(table)
+                        .streamSpecification(st -> st.streamEnabled(true).streamViewType(StreamViewType.KEYS_ONLY)).build());
             }
             CountDownLatch enoughWritten = new CountDownLatch(WRITERS);
             ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
@@ -72,6 +80,27 @@ class CrashRecoveryIT {
                 if (item == null || item.isEmpty()) missing.add(key);
             }
             assertThat(missing).as("acknowledged writes lost by kill -9").isEmpty();
+
+            // Every acknowledged write has exactly one stream record; a write in flight at the kill has
+            // one if it was applied, and never two.
+            Map<String, Integer> recorded = new HashMap<>();
+            try (DynamoDbStreamsClient streams = Clients.streams(restarted.endpoint())) {
+                String arn = ddb.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+                for (Shard shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
+                    String iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+                    while (iterator != null) {
+                        GetRecordsResponse page = streams.getRecords(GetRecordsRequest.builder().shardIterator(iterator).build());
+                        for (var record : page.records()) {
+                            Map<String, AttributeValue> keys = record.dynamodb().keys();
+                            recorded.merge(keys.get("pk").s() + "/" + keys.get("sk").n(), 1, Integer::sum);
+                        }
+                        iterator = page.records().isEmpty() ? null : page.nextShardIterator();
+                    }
+                }
+            }
+            assertThat(recorded.keySet()).as("acknowledged writes without a stream record").containsAll(acknowledged);
+            assertThat(recorded).as("writes recorded twice").allSatisfy((key, count) -> assertThat(count).isEqualTo(1));
         }
     }
 

@@ -52,6 +52,11 @@ final class InProcessServer implements AutoCloseable {
         }
     }
 
+    /** Deletes expired items now, as the time-to-live sweeper does every interval. */
+    void sweepExpiredItems() {
+        engine.sweepExpiredItems();
+    }
+
     @Override
     public void close() {
         server.close();

@@ -169,13 +169,11 @@ class TablesIT {
 
     @Test
     void featuresNotBuiltYetAreRefusedNotIgnored() {
-        assertThatThrownBy(() -> ddb.createTable(hashAndRange(uniqueName("lsi"))
-                .localSecondaryIndexes(l -> l.indexName("by-sk").keySchema(
-                                k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
-                        .projection(p -> p.projectionType(ProjectionType.ALL)))
+        assertThatThrownBy(() -> ddb.createTable(hashAndRange(uniqueName("policy"))
+                .resourcePolicy("{\"Version\": \"2012-10-17\", \"Statement\": []}")
                 .build()))
                 .isInstanceOf(DynamoDbException.class)
-                .hasMessageContaining("LocalSecondaryIndexes");
+                .hasMessageContaining("ResourcePolicy");
     }
 
     @Test

@@ -3,21 +3,27 @@ package dev.flywheel.server;
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.DynamoDbException;
 import dev.flywheel.model.DynamoDbException.UnknownOperationException;
+import dev.flywheel.model.DynamoDbStreamsApi;
 import dev.flywheel.protocol.DynamoDbJsonProtocol;
+import dev.flywheel.protocol.DynamoDbStreamsJsonProtocol;
 import dev.flywheel.server.access.AccessControl;
 
 /**
- * Production's {@link RequestInvoker}: DynamoDB's JSON protocol over a {@link DynamoDbApi}, each call
+ * Production's {@link RequestInvoker}: DynamoDB's JSON protocol over a {@link DynamoDbApi}, and DynamoDB
+ * Streams' over the same object when it is a {@link DynamoDbStreamsApi} too (the engine is), each call
  * checked against the caller's access policies when the server has any. Thread-safe.
  */
 final class JsonProtocolInvoker implements RequestInvoker {
     private final DynamoDbJsonProtocol protocol = new DynamoDbJsonProtocol();
+    private final DynamoDbStreamsJsonProtocol streamsProtocol = new DynamoDbStreamsJsonProtocol();
     private final DynamoDbApi api;
+    private final DynamoDbStreamsApi streams;
     private final AccessControl accessControl;
 
     /** {@code accessControl} null: every caller may do everything. */
     JsonProtocolInvoker(DynamoDbApi api, AccessControl accessControl) {
         this.api = api;
+        this.streams = api instanceof DynamoDbStreamsApi s ? s : null;
         this.accessControl = accessControl;
     }
 
@@ -25,15 +31,20 @@ final class JsonProtocolInvoker implements RequestInvoker {
     public byte[] invoke(Target target, String caller, byte[] body, int offset, int length) {
         return switch (target.service()) {
             case DYNAMODB -> protocol.invoke(dynamoDbFor(caller), target.operation(), body, offset, length);
-            // DynamoDB Streams is served here once it has an API and a codec of its own; until then
-            // none of its operations exists.
-            case DYNAMODB_STREAMS -> throw new UnknownOperationException(null);
+            case DYNAMODB_STREAMS -> {
+                if (streams == null) throw new UnknownOperationException(null);
+                yield streamsProtocol.invoke(streamsFor(caller), target.operation(), body, offset, length);
+            }
         };
     }
 
     @Override
     public byte[] renderError(DynamoDbException error) {
         return protocol.renderError(error);
+    }
+
+    private DynamoDbStreamsApi streamsFor(String caller) {
+        return accessControl == null ? streams : accessControl.guard(DynamoDbStreamsApi.class, streams, caller);
     }
 
     private DynamoDbApi dynamoDbFor(String caller) {

@@ -1,5 +1,6 @@
 package dev.flywheel.engine.index;
 
+import dev.flywheel.engine.item.ChangeOrigin;
 import dev.flywheel.engine.item.ItemChangeLog;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.storage.DerivedRecord;
@@ -25,7 +26,7 @@ public final class GlobalIndexLog implements ItemChangeLog {
     }
 
     @Override
-    public List<DerivedRecord> records(TableDefinition table, byte[] oldItem, byte[] newItem) {
+    public List<DerivedRecord> records(TableDefinition table, byte[] oldItem, byte[] newItem, ChangeOrigin origin) {
         if (table.globalIndexes().isEmpty()) return List.of();
         return List.of(new DerivedRecord(name(table.id()), IndexChange.of(oldItem, newItem).encode()));
     }

@@ -5,6 +5,8 @@ import dev.flywheel.engine.item.ItemCodec;
 import dev.flywheel.engine.item.KeyEncoding;
 import dev.flywheel.engine.table.GlobalIndex;
 import dev.flywheel.engine.table.KeySchema;
+import dev.flywheel.engine.table.LocalIndex;
+import dev.flywheel.engine.table.SecondaryIndex;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.storage.Storage;
@@ -15,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An item's entry in a global secondary index: a row of the index's storage table.
+ * An item's entry in a secondary index: a row of the index's storage table.
+ *
+ * <p>In a global secondary index:
  *
  * <ul>
  *   <li>partition key: the index's partition key value, encoded by {@link KeyEncoding};
@@ -24,6 +28,14 @@ import java.util.Map;
  *       {@link Storage#partitionKeyInSortKey}: hidden under encryption) and the table's sort key value
  *       (if it has one), each encoded by {@link KeyEncoding}; the table's key makes entries with equal
  *       index keys distinct (DynamoDB promises no order among them);
+ *   <li>value: the projected item, encoded by {@link ItemCodec}.
+ * </ul>
+ *
+ * <p>In a local secondary index (a companion table of the item's, written with it):
+ * <ul>
+ *   <li>partition key: the item's own;
+ *   <li>sort key: the {@link CompositeKey} of the index's sort key value and the table's sort key value,
+ *       each encoded by {@link KeyEncoding};
  *   <li>value: the projected item, encoded by {@link ItemCodec}.
  * </ul>
  *
@@ -51,7 +63,19 @@ public record IndexEntry(byte[] partitionKey, byte[] sortKey, Map<String, Attrib
         return new IndexEntry(KeyEncoding.encode(hash), CompositeKey.encode(sort), project(table, index, item));
     }
 
-    private static Map<String, AttributeValue> project(TableDefinition table, GlobalIndex index,
+    /**
+     * The item's entry in the local index, or null when the item is not in it: it lacks the index's sort
+     * key attribute (writes refuse one the index cannot hold).
+     */
+    public static IndexEntry of(TableDefinition table, LocalIndex index, Map<String, AttributeValue> item) {
+        AttributeValue range = item.get(index.sortKey().name());
+        if (range == null || !IndexKeyChecks.indexable(index.sortKey(), false, range)) return null;
+        byte[] sort = CompositeKey.encode(List.of(KeyEncoding.encode(range),
+                KeyEncoding.encode(item.get(table.rangeKey().name()))));
+        return new IndexEntry(KeyEncoding.encode(item.get(table.hashKey().name())), sort, project(table, index, item));
+    }
+
+    private static Map<String, AttributeValue> project(TableDefinition table, SecondaryIndex index,
                                                        Map<String, AttributeValue> item) {
         if (index.projectsAll()) return item;
         KeySchema tableKey = table.keySchema();

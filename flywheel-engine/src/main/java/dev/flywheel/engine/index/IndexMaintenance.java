@@ -2,6 +2,7 @@ package dev.flywheel.engine.index;
 
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.GlobalIndex;
+import dev.flywheel.engine.table.LocalIndex;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.storage.LogEntry;
 import dev.flywheel.storage.Storage;
@@ -286,6 +287,8 @@ public final class IndexMaintenance implements AutoCloseable {
                 storage.dropTable(index.storageId());
                 backfill.forget(index);
             }
+            // The catalog drops them with the table; again here in case it crashed before it could.
+            for (LocalIndex index : table.localIndexes()) storage.dropTable(index.storageId());
             storage.trimLog(GlobalIndexLog.name(table.id()), Long.MAX_VALUE);
             storage.putMeta(CHECKPOINT_PREFIX + table.id(), null);
             checkpoints.remove(table.id());

@@ -5,6 +5,7 @@ import dev.flywheel.engine.expressions.ParsedExpressions;
 import dev.flywheel.engine.expressions.RequestExpressions;
 import dev.flywheel.engine.capacity.CapacityUnits;
 import dev.flywheel.engine.capacity.ConsumedCapacities;
+import dev.flywheel.engine.index.LocalIndexWrites;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.expression.Projection;
@@ -16,6 +17,7 @@ import dev.flywheel.model.shapes.BatchGetItemOutput;
 import dev.flywheel.model.shapes.BatchWriteItemInput;
 import dev.flywheel.model.shapes.BatchWriteItemOutput;
 import dev.flywheel.model.shapes.ConsumedCapacity;
+import dev.flywheel.model.shapes.ItemCollectionMetrics;
 import dev.flywheel.model.shapes.KeysAndAttributes;
 import dev.flywheel.model.shapes.WriteRequest;
 import java.nio.ByteBuffer;
@@ -80,13 +82,24 @@ public final class BatchOperations {
             }
         }
         Map<String, Double> units = new LinkedHashMap<>();
+        // One ItemCollectionMetrics per collection written (the last write's), by table.
+        Map<String, Map<Map<String, AttributeValue>, ItemCollectionMetrics>> metrics = new LinkedHashMap<>();
         for (PlannedWrite w : plan) {
             ItemStore.Change change = items.write(w.table(), w.key(), old -> w.item());
             long size = Math.max(change.oldItem() == null ? 0 : ItemSize.of(change.oldItem()),
                     w.item() == null ? 0 : ItemSize.of(w.item()));
             units.merge(w.table().name(), CapacityUnits.write(size), Double::sum);
+            // Local index writes count in the table's total (BatchWriteItem shows no per-index share here).
+            for (double indexUnits : LocalIndexWrites.writeCapacity(w.table(), change.oldItem(), change.newItem()).values()) {
+                units.merge(w.table().name(), indexUnits, Double::sum);
+            }
+            ItemCollectionMetrics m = items.collectionMetrics(request.returnItemCollectionMetrics(), w.table(), w.key());
+            if (m != null) metrics.computeIfAbsent(w.table().name(), n -> new LinkedHashMap<>()).put(m.itemCollectionKey(), m);
         }
-        return new BatchWriteItemOutput(Map.of(), null, consumed(request.returnConsumedCapacity(), units, false));
+        Map<String, List<ItemCollectionMetrics>> collections = new LinkedHashMap<>();
+        metrics.forEach((table, byKey) -> collections.put(table, List.copyOf(byKey.values())));
+        return new BatchWriteItemOutput(Map.of(), collections.isEmpty() ? null : collections,
+                consumed(request.returnConsumedCapacity(), units, false));
     }
 
     public BatchGetItemOutput batchGetItem(BatchGetItemInput request) {

@@ -2,13 +2,15 @@ package dev.flywheel.engine.item;
 
 import dev.flywheel.engine.table.GlobalIndex;
 import dev.flywheel.engine.table.KeyAttribute;
+import dev.flywheel.engine.table.LocalIndex;
+import dev.flywheel.engine.table.SecondaryIndex;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import java.util.Map;
 
 /**
- * The rules an item's global secondary index key attributes follow. An item need not have them (the
+ * The rules an item's secondary index key attributes (global and local) follow. An item need not have them (the
  * index is then sparse: the item is simply not in it), but a write that gives one a value of the wrong
  * type, an empty string or binary, or an oversized value is refused as DynamoDB refuses it. Items
  * already stored when an index is added may break these rules; they are left out of the index.
@@ -42,9 +44,11 @@ public final class IndexKeyChecks {
             check(index, index.keySchema().hashKey(), true, item, update);
             if (range != null) check(index, range, false, item, update);
         }
+        // A local index's partition key is the table's, which ItemKey checks.
+        for (LocalIndex index : table.localIndexes()) check(index, index.sortKey(), false, item, update);
     }
 
-    private static void check(GlobalIndex index, KeyAttribute key, boolean hash, Map<String, AttributeValue> item,
+    private static void check(SecondaryIndex index, KeyAttribute key, boolean hash, Map<String, AttributeValue> item,
                               boolean update) {
         AttributeValue value = item.get(key.name());
         if (value == null) return;

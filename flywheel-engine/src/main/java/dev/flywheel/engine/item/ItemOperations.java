@@ -3,6 +3,7 @@ package dev.flywheel.engine.item;
 import dev.flywheel.engine.capacity.CapacityUnits;
 import dev.flywheel.engine.capacity.ConsumedCapacities;
 import dev.flywheel.engine.expressions.LegacyConditions;
+import dev.flywheel.engine.index.LocalIndexWrites;
 import dev.flywheel.engine.expressions.ParameterRules;
 import dev.flywheel.engine.expressions.ParsedExpressions;
 import dev.flywheel.engine.expressions.RequestExpressions;
@@ -21,6 +22,7 @@ import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ConditionalCheckFailedException;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.shapes.AttributeValueUpdate;
+import dev.flywheel.model.shapes.ConsumedCapacity;
 import dev.flywheel.model.shapes.DeleteItemInput;
 import dev.flywheel.model.shapes.DeleteItemOutput;
 import dev.flywheel.model.shapes.ExpectedAttributeValue;
@@ -68,8 +70,8 @@ public final class ItemOperations {
         ItemStore.Change change = replaceIf(table, key, condition, request.returnValuesOnConditionCheckFailure(), item);
         long old = change.oldItem() == null ? 0 : ItemSize.of(change.oldItem());
         return new PutItemOutput(returnValues == ReturnValues.ALL_OLD ? change.oldItem() : null,
-                ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(Math.max(size, old))),
-                null);
+                writeCapacity(request.returnConsumedCapacity(), table, CapacityUnits.write(Math.max(size, old)), change),
+                items.collectionMetrics(request.returnItemCollectionMetrics(), table, key));
     }
 
     public GetItemOutput getItem(GetItemInput request) {
@@ -111,8 +113,8 @@ public final class ItemOperations {
         ItemStore.Change change = replaceIf(table, key, condition, request.returnValuesOnConditionCheckFailure(), null);
         long old = change.oldItem() == null ? 0 : ItemSize.of(change.oldItem());
         return new DeleteItemOutput(returnValues == ReturnValues.ALL_OLD ? change.oldItem() : null,
-                ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(old)),
-                null);
+                writeCapacity(request.returnConsumedCapacity(), table, CapacityUnits.write(old), change),
+                items.collectionMetrics(request.returnItemCollectionMetrics(), table, key));
     }
 
     public UpdateItemOutput updateItem(UpdateItemInput request) {
@@ -163,8 +165,16 @@ public final class ItemOperations {
             case UPDATED_NEW -> Projection.apply(updatedPaths.getFirst(), change.newItem());
         };
         return new UpdateItemOutput(attributes == null || attributes.isEmpty() ? null : attributes,
-                ConsumedCapacities.write(request.returnConsumedCapacity(), table.name(), CapacityUnits.write(size)),
-                null);
+                writeCapacity(request.returnConsumedCapacity(), table, CapacityUnits.write(size), change),
+                items.collectionMetrics(request.returnItemCollectionMetrics(), table, key));
+    }
+
+    /** A write's ConsumedCapacity: the table's units, and the local indexes' that its change wrote. */
+    private static ConsumedCapacity writeCapacity(String returnConsumedCapacity, TableDefinition table, double tableUnits,
+                                                  ItemStore.Change change) {
+        if (returnConsumedCapacity == null || returnConsumedCapacity.equals("NONE")) return null;
+        return ConsumedCapacities.writeWithLocalIndexes(returnConsumedCapacity, table.name(), tableUnits,
+                LocalIndexWrites.writeCapacity(table, change.oldItem(), change.newItem()));
     }
 
     /** An UpdateItem's change: an UpdateExpression, or legacy AttributeUpdates, applied to the current item. */
@@ -186,7 +196,7 @@ public final class ItemOperations {
     }
 
     /** DynamoDB refuses updates to key attributes, and inside index key attributes, before reading the item. */
-    private static void checkKeyNotUpdated(TableDefinition table, UpdateExpression update) {
+    public static void checkKeyNotUpdated(TableDefinition table, UpdateExpression update) {
         for (UpdateAction action : update.actions()) {
             String name = action.path().topLevelName();
             if (action.path().elements().size() > 1 && table.isIndexKeyAttribute(name)) {

@@ -3,12 +3,17 @@ package dev.flywheel.engine.item;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
+import dev.flywheel.model.shapes.ItemCollectionMetrics;
+import dev.flywheel.engine.index.LocalIndexWrites;
+import dev.flywheel.model.DynamoDbException.TransactionConflictException;
+import dev.flywheel.storage.CompanionWrite;
 import dev.flywheel.storage.DerivedRecord;
 import dev.flywheel.storage.Expected;
 import dev.flywheel.storage.PartitionWrite;
 import dev.flywheel.storage.RowWrite;
 import dev.flywheel.storage.Storage;
 import dev.flywheel.storage.WriteOutcome;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +31,39 @@ import java.util.function.UnaryOperator;
  * item), in the same atomic storage write, so an index can never miss nor reorder a change. It runs
  * inside {@link Catalog#beginWrite}, deriving them under the table's definition current at that
  * moment, so a definition change (an index added) can wait for every write that did not see it.
+ *
+ * <p>The entries of the table's local secondary indexes are rows of companion tables in the item's
+ * partition ({@link LocalIndexWrites}), changed in the same atomic write as the item; a write that would
+ * grow their item collection past its limit is refused ({@link ItemCollections}).
+ *
+ * <p>Every write also states what it requires of the item's lock row ({@link ItemLock}), checked in
+ * the same atomic step: a plain write to an item a transaction holds is refused with
+ * TransactionConflictException, as DynamoDB refuses it. On RocksDB the check costs one point read
+ * under the partition's lock (the backend skips deleting a row it found absent).
  */
 public final class ItemStore {
+    /** DynamoDB's message for a write to an item a transaction holds (docs/dynamodb-error-messages.md 4.4; unverified). */
+    public static final String TRANSACTION_ONGOING = "Transaction is ongoing for the item";
+
     private final Storage storage;
     private final Catalog catalog;
     private final ItemChangeLog changeLog;
+    private final ItemCollections collections;
 
     public ItemStore(Storage storage, Catalog catalog, ItemChangeLog changeLog) {
+        this(storage, catalog, changeLog, new ItemCollections(storage));
+    }
+
+    public ItemStore(Storage storage, Catalog catalog, ItemChangeLog changeLog, ItemCollections collections) {
         this.storage = storage;
         this.catalog = catalog;
         this.changeLog = changeLog;
+        this.collections = collections;
+    }
+
+    /** The ItemCollectionMetrics a write of the item at {@code key} returns (null unless asked for and relevant). */
+    public ItemCollectionMetrics collectionMetrics(String returnItemCollectionMetrics, TableDefinition table, ItemKey key) {
+        return collections.metrics(returnItemCollectionMetrics, table, key);
     }
 
     /** The item, or null when absent. */
@@ -49,6 +77,13 @@ public final class ItemStore {
         return storage.get(table.id(), key.partitionKey(), key.sortKey());
     }
 
+    /**
+     * The id of the transaction holding the item (its lock row), or null when none does.
+     */
+    public byte[] lockOwner(TableDefinition table, ItemKey key) {
+        return storage.get(table.lockTableId(), key.partitionKey(), key.sortKey());
+    }
+
     /** The item before and after a write; either may be null (absent). */
     public record Change(Map<String, AttributeValue> oldItem, Map<String, AttributeValue> newItem) {}
 
@@ -58,24 +93,57 @@ public final class ItemStore {
      * to abandon the write (a failed condition).
      */
     public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change) {
+        return write(table, key, change, ChangeOrigin.REQUEST, ItemLock.FREE);
+    }
+
+    /** As {@link #write(TableDefinition, ItemKey, UnaryOperator)}, on behalf of {@code origin}. */
+    public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
+                        ChangeOrigin origin) {
+        return write(table, key, change, origin, ItemLock.FREE);
+    }
+
+    /**
+     * As {@link #write(TableDefinition, ItemKey, UnaryOperator)}, with what the write requires of, and
+     * leaves in, the item's lock row (a transaction's writes; plain writes use {@link ItemLock#FREE}).
+     *
+     * @throws TransactionConflictException if the lock row does not hold what {@code lock} expects
+     */
+    public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change, ItemLock lock) {
+        return write(table, key, change, ChangeOrigin.REQUEST, lock);
+    }
+
+    private Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
+                         ChangeOrigin origin, ItemLock lock) {
         try (Catalog.Write write = catalog.beginWrite(table)) {
             while (true) {
                 byte[] current = storage.get(table.id(), key.partitionKey(), key.sortKey());
                 Map<String, AttributeValue> oldItem = current == null ? null : ItemCodec.decode(current);
                 Map<String, AttributeValue> newItem = change.apply(oldItem);
-                if (newItem == null && current == null) return new Change(null, null);
+                // Deleting nothing changes nothing: it needs no storage write (and ignores locks, as if first).
+                if (newItem == null && current == null && lock == ItemLock.FREE) return new Change(null, null);
                 byte[] updated = newItem == null ? null : ItemCodec.encode(newItem);
                 // Rewriting the same bytes changes nothing anything derives from.
-                List<DerivedRecord> derived = Arrays.equals(current, updated) ? List.of()
-                        : changeLog.records(write.table(), current, updated);
+                boolean unchanged = Arrays.equals(current, updated);
+                List<DerivedRecord> derived = unchanged ? List.of()
+                        : changeLog.records(write.table(), current, updated, origin);
+                if (!unchanged) collections.checkLimit(write.table(), key, oldItem, newItem);
                 Expected expected = Expected.value(current);
                 RowWrite row = updated == null
                         ? RowWrite.delete(key.sortKey(), expected)
                         : RowWrite.put(key.sortKey(), updated, expected);
-                PartitionWrite partitionWrite = new PartitionWrite(table.id(), key.partitionKey(), List.of(row), derived);
+                RowWrite lockRow = new RowWrite(key.sortKey(), lock.newValue(), lock.expected());
+                List<CompanionWrite> companions = new ArrayList<>(unchanged ? 1 : 1 + table.localIndexes().size());
+                if (!unchanged) companions.addAll(LocalIndexWrites.companions(write.table(), oldItem, newItem));
+                companions.add(new CompanionWrite(table.lockTableId(), List.of(lockRow)));
+                PartitionWrite partitionWrite = new PartitionWrite(table.id(), key.partitionKey(), List.of(row), derived,
+                        companions);
                 if (storage.write(partitionWrite) == WriteOutcome.APPLIED) {
                     if (!derived.isEmpty()) changeLog.appended(write.table());
+                    if (!unchanged) collections.applied(write.table(), key, oldItem, newItem);
                     return new Change(oldItem, newItem);
+                }
+                if (!lock.expected().matches(lockOwner(table, key))) {
+                    throw new TransactionConflictException(TRANSACTION_ONGOING);
                 }
                 // Another write changed the item between our read and our write: compute again.
             }

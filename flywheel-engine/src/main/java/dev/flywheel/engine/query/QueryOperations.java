@@ -39,8 +39,11 @@ import java.util.Set;
  * as DynamoDB's does; it then carries the key of the last item read as LastEvaluatedKey. Pages are
  * read from storage as they are returned: memory per request is bounded by the page.
  *
- * <p>With an IndexName they read a global secondary index's entries instead ({@link ReadTarget}):
- * eventually consistent, holding only the attributes the index projects.
+ * <p>With an IndexName they read a secondary index's entries instead ({@link ReadTarget}): a global
+ * one's are eventually consistent and hold only the attributes the index projects; a local one's are
+ * as consistent as the table, and the attributes it does not project are fetched from the table, item
+ * by item, at the capacity that costs (Developer Guide, "Local secondary indexes": each fetch is a read
+ * of the whole item from the table).
  */
 public final class QueryOperations {
     /** DynamoDB stops a Query or Scan page once it has read 1 MB. */
@@ -86,6 +89,7 @@ public final class QueryOperations {
                 : KeyConditions.fromLegacy(target.keySchema(), request.keyConditions());
         if (filter != null) checkFilterAvoidsKeys(target.keySchema(), filter);
         if (target instanceof ReadTarget.Index index) index.checkRead(selection, filter);
+        if (target instanceof ReadTarget.Local local) local.checkRead(filter);
         byte[] startAfter = null;
         if (request.exclusiveStartKey() != null) {
             RowKey start = target.startAfter(request.exclusiveStartKey());
@@ -144,6 +148,7 @@ public final class QueryOperations {
             index.checkConsistency(request.consistentRead());
             index.checkRead(selection, filter);
         }
+        if (target instanceof ReadTarget.Local local) local.checkRead(filter);
         RowKey after = request.exclusiveStartKey() == null ? null : target.startAfter(request.exclusiveStartKey());
         Page page = storage.scan(target.storageId(), segment, totalSegments, after,
                 new ReadLimits(limit(request.limit()), MAX_PAGE_BYTES, null));
@@ -158,11 +163,14 @@ public final class QueryOperations {
      * The page as returned: items that pass the filter (Count), all items read (ScannedCount), and
      * the key of the last item read, filtered out or not, when more may follow.
      */
-    private static Result result(TableDefinition table, ReadTarget target, Page page, Condition filter,
-                                 Selection selection, Boolean consistentRead, String returnConsumedCapacity) {
+    private Result result(TableDefinition table, ReadTarget target, Page page, Condition filter,
+                          Selection selection, Boolean consistentRead, String returnConsumedCapacity) {
+        boolean consistent = Boolean.TRUE.equals(consistentRead);
         List<Map<String, AttributeValue>> items = selection.countOnly() ? null : new ArrayList<>(page.rows().size());
         Set<String> needed = neededAttributes(target, filter, selection);
+        boolean fetch = target instanceof ReadTarget.Local local && local.fetchesFromTable(selection);
         long bytes = 0;
+        double fetchUnits = 0;
         int count = 0;
         Map<String, AttributeValue> last = null;
         for (Row row : page.rows()) {
@@ -172,15 +180,28 @@ public final class QueryOperations {
                     : ItemCodec.decode(row.value(), needed);
             last = item;
             if (filter != null && !ConditionEvaluator.evaluate(filter, item)) continue;
+            if (fetch) {
+                byte[] stored = storage.get(table.id(), row.partitionKey(), ReadTarget.Local.tableSortKey(row.sortKey()));
+                // Deleted since its entry was read: as if the read had come after the delete.
+                if (stored == null) continue;
+                fetchUnits += CapacityUnits.read(ItemCodec.size(stored), consistent);
+                Set<String> returned = selection.returnedNames();
+                item = returned == null ? ItemCodec.decode(stored) : ItemCodec.decode(stored, returned);
+            }
             count++;
             if (items != null) items.add(selection.apply(item));
         }
         Map<String, AttributeValue> lastEvaluatedKey = page.mayHaveMore() && last != null ? target.lastEvaluatedKey(last) : null;
         // A Query or Scan is charged for the total size read, rounded up once (not per item).
-        double units = CapacityUnits.read(bytes, Boolean.TRUE.equals(consistentRead));
-        ConsumedCapacity consumed = target instanceof ReadTarget.Index index
-                ? ConsumedCapacities.readIndex(returnConsumedCapacity, table.name(), index.index().name(), units)
-                : ConsumedCapacities.read(returnConsumedCapacity, table.name(), units);
+        double units = CapacityUnits.read(bytes, consistent);
+        ConsumedCapacity consumed = switch (target) {
+            case ReadTarget.Index index ->
+                    ConsumedCapacities.readIndex(returnConsumedCapacity, table.name(), index.index().name(), units);
+            case ReadTarget.Local local ->
+                    ConsumedCapacities.readLocalIndex(returnConsumedCapacity, table.name(), local.index().name(), units,
+                            fetchUnits);
+            case ReadTarget.Table t -> ConsumedCapacities.read(returnConsumedCapacity, table.name(), units);
+        };
         return new Result(items, count, page.rows().size(), lastEvaluatedKey, consumed);
     }
 

@@ -7,6 +7,8 @@ import dev.flywheel.engine.item.KeyEncoding;
 import dev.flywheel.engine.table.GlobalIndex;
 import dev.flywheel.engine.table.KeyAttribute;
 import dev.flywheel.engine.table.KeySchema;
+import dev.flywheel.engine.table.LocalIndex;
+import dev.flywheel.engine.table.SecondaryIndex;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.expression.Condition;
 import dev.flywheel.expression.DocumentPath;
@@ -24,8 +26,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * What a Query or Scan reads: a table's items, or the entries of one of its global secondary indexes
- * (see {@link dev.flywheel.engine.index.IndexEntry} for their layout). Both are rows of a storage
+ * What a Query or Scan reads: a table's items, or the entries of one of its global or local secondary
+ * indexes (see {@link dev.flywheel.engine.index.IndexEntry} for their layout). Both are rows of a storage
  * table; they differ in their key schema, in how a sort key condition and a start key map to storage
  * keys, and in what a LastEvaluatedKey holds.
  */
@@ -51,6 +53,8 @@ sealed interface ReadTarget {
 
     static ReadTarget of(Storage storage, TableDefinition table, String indexName) {
         if (indexName == null) return new Table(table);
+        LocalIndex local = table.localIndex(indexName);
+        if (local != null) return new Local(table, local);
         GlobalIndex index = table.globalIndex(indexName);
         if (index == null || !index.isMaintained()) {
             throw new ValidationException("The table does not have the specified index: " + indexName);
@@ -157,25 +161,90 @@ sealed interface ReadTarget {
                 throw new ValidationException(INVALID + "Global secondary index " + index.name() + " does not project "
                         + unprojected);
             }
-            if (filter != null) {
-                List<String> unfiltered = unprojected(ConditionPaths.topLevelNames(filter));
-                if (!unfiltered.isEmpty()) {
-                    throw new ValidationException(INVALID + "Secondary index " + index.name() + " does not project one or"
-                            + " more filter attributes: " + unfiltered);
-                }
-            }
+            checkFilterProjected(index, table, filter);
             if (index.status() == GlobalIndex.Status.CREATING) {
                 throw new ValidationException("Cannot read from backfilling global secondary index: " + index.name());
             }
         }
 
         private List<String> unprojected(Iterable<String> names) {
-            Set<String> missing = new LinkedHashSet<>();
-            for (String name : names) {
-                if (!index.projects(name, table.keySchema())) missing.add(name);
-            }
-            return List.copyOf(missing);
+            return ReadTarget.unprojected(index, table, names);
         }
+    }
+
+    /**
+     * A local secondary index's entries: rows of a companion table in the item's own partition, written
+     * with the item, so they can be read consistently. Its start keys and LastEvaluatedKeys hold the
+     * table's partition key, the index's sort key and the table's sort key. Attributes the index does not
+     * project are fetched from the table, as DynamoDB does.
+     */
+    record Local(TableDefinition table, LocalIndex index) implements ReadTarget {
+        @Override public long storageId() { return index.storageId(); }
+
+        @Override public KeySchema keySchema() { return index.keySchema(); }
+
+        @Override public KeyRange sortKeys(KeyRange values) { return CompositeKey.firstComponentIn(values); }
+
+        @Override
+        public List<KeyAttribute> keyAttributes() {
+            return List.of(table.hashKey(), index.sortKey(), table.rangeKey());
+        }
+
+        @Override
+        public RowKey startAfter(Map<String, AttributeValue> exclusiveStartKey) {
+            List<KeyAttribute> keys = keyAttributes();
+            if (exclusiveStartKey.size() != keys.size()) throw invalidStartKey();
+            for (KeyAttribute k : keys) {
+                AttributeValue v = exclusiveStartKey.get(k.name());
+                if (v == null || !v.type().equals(k.type())) throw invalidStartKey();
+            }
+            Map<String, AttributeValue> tableKey = new LinkedHashMap<>();
+            for (KeyAttribute k : table.keyAttributes()) tableKey.put(k.name(), exclusiveStartKey.get(k.name()));
+            ItemKey key = startKey(() -> ItemKey.ofKey(table, tableKey));
+            byte[] sort = CompositeKey.encode(List.of(
+                    KeyEncoding.encode(normalized(exclusiveStartKey.get(index.sortKey().name()))), key.sortKey()));
+            return new RowKey(key.partitionKey(), sort);
+        }
+
+        @Override
+        public Map<String, AttributeValue> lastEvaluatedKey(Map<String, AttributeValue> item) {
+            Map<String, AttributeValue> key = new LinkedHashMap<>();
+            for (KeyAttribute k : keyAttributes()) key.put(k.name(), item.get(k.name()));
+            return key;
+        }
+
+        /** A filter may name only what the index projects (DynamoDB Local's rule, with its message). */
+        void checkRead(Condition filter) {
+            checkFilterProjected(index, table, filter);
+        }
+
+        /** Whether the items returned need attributes the index does not hold, which are then read from the table. */
+        boolean fetchesFromTable(Selection selection) {
+            if (index.projectsAll() || selection.countOnly()) return false;
+            return selection.allAttributes() || !unprojected(index, table, selection.topLevelNames()).isEmpty();
+        }
+
+        /** The sort key, in the table, of the item an entry of this index stands for. */
+        static byte[] tableSortKey(byte[] entrySortKey) {
+            return CompositeKey.decode(entrySortKey).get(1);
+        }
+    }
+
+    private static void checkFilterProjected(SecondaryIndex index, TableDefinition table, Condition filter) {
+        if (filter == null) return;
+        List<String> unfiltered = unprojected(index, table, ConditionPaths.topLevelNames(filter));
+        if (!unfiltered.isEmpty()) {
+            throw new ValidationException(INVALID + "Secondary index " + index.name() + " does not project one or"
+                    + " more filter attributes: " + unfiltered);
+        }
+    }
+
+    private static List<String> unprojected(SecondaryIndex index, TableDefinition table, Iterable<String> names) {
+        Set<String> missing = new LinkedHashSet<>();
+        for (String name : names) {
+            if (!index.projects(name, table.keySchema())) missing.add(name);
+        }
+        return List.copyOf(missing);
     }
 
     private static AttributeValue normalized(AttributeValue v) {

@@ -16,6 +16,11 @@ public record Arns(String region, String accountId) {
         return table(tableName) + "/index/" + indexName;
     }
 
+    /** A stream's ARN: {@code <table ARN>/stream/<label>}. */
+    public String stream(String tableName, String label) {
+        return table(tableName) + "/stream/" + label;
+    }
+
     /** The table name in {@code nameOrArn}: the name itself, or what follows {@code :table/} in an ARN. */
     public String tableName(String nameOrArn) {
         if (!nameOrArn.startsWith("arn:")) return nameOrArn;

@@ -35,7 +35,10 @@ public final class Catalog {
     private final WriteGate writes = new WriteGate();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile long deletions;
-    /** Storage id of each index to its table's: read on every encrypted storage call, rebuilt on each change. */
+    /**
+     * Storage id of each index (global and local) to its table's: read on every encrypted storage call,
+     * rebuilt on each change.
+     */
     private volatile Map<Long, Long> indexOwners = Map.of();
 
     public Catalog(Storage storage, Arns arns) {
@@ -80,8 +83,12 @@ public final class Catalog {
         return table;
     }
 
-    /** The storage id of the table a storage id belongs to (an index's table); the id itself otherwise. */
+    /**
+     * The storage id of the table a storage id belongs to (an index's table, a lock table's:
+     * {@link TableDefinition#lockTableId}); the id itself otherwise.
+     */
     public long tableOfStorageId(long storageId) {
+        if (storageId < 0) return -storageId;
         return indexOwners.getOrDefault(storageId, storageId);
     }
 
@@ -89,6 +96,7 @@ public final class Catalog {
         Map<Long, Long> owners = new HashMap<>();
         for (TableDefinition table : tables.values()) {
             for (GlobalIndex index : table.globalIndexes()) owners.put(index.storageId(), table.id());
+            for (LocalIndex index : table.localIndexes()) owners.put(index.storageId(), table.id());
         }
         return Map.copyOf(owners);
     }
@@ -157,6 +165,9 @@ public final class Catalog {
         tables.remove(table.name());
         writes.awaitWritesInFlight();
         storage.dropTable(table.id());
+        // Local index entries live and die with their items (global ones are dropped by their maintenance).
+        for (LocalIndex index : table.localIndexes()) storage.dropTable(index.storageId());
+        storage.dropTable(table.lockTableId());
         deletions++;
         changed();
     }

@@ -20,11 +20,7 @@ public record GlobalIndex(
         List<String> nonKeyAttributes,
         long readCapacityUnits,
         long writeCapacityUnits,
-        Status status) {
-
-    public static final String ALL = "ALL";
-    public static final String KEYS_ONLY = "KEYS_ONLY";
-    public static final String INCLUDE = "INCLUDE";
+        Status status) implements SecondaryIndex {
 
     /** Persisted by name: never rename a constant. */
     public enum Status { CREATING, ACTIVE, DELETING }
@@ -36,18 +32,6 @@ public record GlobalIndex(
     /** Whether writes must keep the index's entries current (every status but DELETING). */
     public boolean isMaintained() {
         return status != Status.DELETING;
-    }
-
-    public boolean projectsAll() {
-        return projectionType.equals(ALL);
-    }
-
-    /**
-     * Whether the index's entries hold attribute {@code name}: the index's and the table's key attributes
-     * always, then what the projection adds.
-     */
-    public boolean projects(String name, KeySchema tableKey) {
-        return projectsAll() || keySchema.contains(name) || tableKey.contains(name) || nonKeyAttributes.contains(name);
     }
 
     public GlobalIndex withStatus(Status newStatus) {

@@ -37,23 +37,8 @@ final class GlobalIndexRequests {
                                 GlobalIndex.Status status) {
         KeySchema key = keySchema(index, definitions);
         Projection projection = index.projection();
-        if (projection == null || projection.projectionType() == null) {
-            throw new ValidationException(INVALID + "Unknown ProjectionType: null");
-        }
+        List<String> nonKey = nonKeyAttributes(projection);
         String type = projection.projectionType();
-        List<String> nonKey = projection.nonKeyAttributes();
-        if (nonKey != null && !type.equals(GlobalIndex.INCLUDE)) {
-            throw new ValidationException(INVALID + "ProjectionType is " + type + ", but NonKeyAttributes is specified");
-        }
-        if (type.equals(GlobalIndex.INCLUDE) && (nonKey == null || nonKey.isEmpty())) {
-            throw new ValidationException(INVALID + "ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
-        }
-        Set<String> seen = new HashSet<>();
-        for (String attribute : nonKey == null ? List.<String>of() : nonKey) {
-            if (!seen.add(attribute)) {
-                throw new ValidationException(INVALID + "Duplicate element in NonKeyAttributes: " + attribute);
-            }
-        }
         long read = 0, write = 0;
         ProvisionedThroughput throughput = index.throughput();
         if (billingMode.equals(TableDefinition.PAY_PER_REQUEST)) {
@@ -68,7 +53,29 @@ final class GlobalIndexRequests {
             read = throughput.readCapacityUnits();
             write = throughput.writeCapacityUnits();
         }
-        return new GlobalIndex(index.name(), 0, key, type, nonKey == null ? List.of() : nonKey, read, write, status);
+        return new GlobalIndex(index.name(), 0, key, type, nonKey, read, write, status);
+    }
+
+    /** A global or local index's Projection, validated: the attributes it adds to the keys (empty unless INCLUDE). */
+    static List<String> nonKeyAttributes(Projection projection) {
+        if (projection == null || projection.projectionType() == null) {
+            throw new ValidationException(INVALID + "Unknown ProjectionType: null");
+        }
+        String type = projection.projectionType();
+        List<String> nonKey = projection.nonKeyAttributes();
+        if (nonKey != null && !type.equals(SecondaryIndex.INCLUDE)) {
+            throw new ValidationException(INVALID + "ProjectionType is " + type + ", but NonKeyAttributes is specified");
+        }
+        if (type.equals(SecondaryIndex.INCLUDE) && (nonKey == null || nonKey.isEmpty())) {
+            throw new ValidationException(INVALID + "ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String attribute : nonKey == null ? List.<String>of() : nonKey) {
+            if (!seen.add(attribute)) {
+                throw new ValidationException(INVALID + "Duplicate element in NonKeyAttributes: " + attribute);
+            }
+        }
+        return nonKey == null ? List.of() : nonKey;
     }
 
     private static KeySchema keySchema(Requested index, Map<String, String> definitions) {
@@ -93,11 +100,16 @@ final class GlobalIndexRequests {
         return new KeySchema(hash, range);
     }
 
-    /** CreateTable's GlobalSecondaryIndexes, validated whole (names unique, at most 20). */
-    static List<GlobalIndex> forCreateTable(List<Requested> requested, Map<String, String> definitions, String billingMode) {
+    /**
+     * CreateTable's GlobalSecondaryIndexes, validated whole (names unique, also among the local indexes
+     * {@code localIndexes}, at most 20).
+     */
+    static List<GlobalIndex> forCreateTable(List<Requested> requested, Map<String, String> definitions, String billingMode,
+                                            List<LocalIndex> localIndexes) {
         if (requested.isEmpty()) throw new ValidationException(INVALID + "List of GlobalSecondaryIndexes is empty");
         List<GlobalIndex> indexes = new ArrayList<>(requested.size());
         Set<String> names = new HashSet<>();
+        for (LocalIndex local : localIndexes) names.add(local.name());
         for (Requested r : requested) {
             GlobalIndex index = validate(r, definitions, billingMode, GlobalIndex.Status.ACTIVE);
             if (!names.add(index.name())) throw new ValidationException(INVALID + "Duplicate index name: " + index.name());
@@ -107,14 +119,16 @@ final class GlobalIndexRequests {
             throw new ValidationException(INVALID + "GlobalSecondaryIndex count exceeds the per-table limit of "
                     + MAX_GLOBAL_INDEXES);
         }
-        checkProjectedAttributes(indexes);
+        List<SecondaryIndex> all = new ArrayList<>(localIndexes);
+        all.addAll(indexes);
+        checkProjectedAttributes(all);
         return indexes;
     }
 
     /** At most 100 distinct projected non-key attributes over all of a table's indexes. */
-    static void checkProjectedAttributes(List<GlobalIndex> indexes) {
+    static void checkProjectedAttributes(List<? extends SecondaryIndex> indexes) {
         Set<String> projected = new HashSet<>();
-        for (GlobalIndex index : indexes) projected.addAll(index.nonKeyAttributes());
+        for (SecondaryIndex index : indexes) projected.addAll(index.nonKeyAttributes());
         if (projected.size() > MAX_PROJECTED_ATTRIBUTES) {
             // Wording not confirmed from DynamoDB; the limit is documented.
             throw new ValidationException(INVALID + "The number of projected non-key attributes across all secondary"
@@ -126,10 +140,11 @@ final class GlobalIndexRequests {
      * With indexes, AttributeDefinitions must define exactly the table's and the indexes' key attributes;
      * DynamoDB words the error differently than for a table alone.
      */
-    static void checkAllDefinitionsUsed(KeySchema table, List<GlobalIndex> indexes, Map<String, String> definitions) {
+    static void checkAllDefinitionsUsed(KeySchema table, List<? extends SecondaryIndex> indexes,
+                                        Map<String, String> definitions) {
         Set<String> used = new LinkedHashSet<>();
         for (KeyAttribute k : table.attributes()) used.add(k.name());
-        for (GlobalIndex index : indexes) {
+        for (SecondaryIndex index : indexes) {
             for (KeyAttribute k : index.keySchema().attributes()) used.add(k.name());
         }
         if (!used.containsAll(definitions.keySet())) {

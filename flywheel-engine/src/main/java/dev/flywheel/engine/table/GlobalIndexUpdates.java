@@ -104,7 +104,7 @@ final class GlobalIndexUpdates {
                                           List<AttributeDefinition> requested, LongSupplier storageIds) {
         Unsupported.whenPresent(action.onDemandThroughput(), "OnDemandThroughput");
         Unsupported.whenPresent(action.warmThroughput(), "WarmThroughput");
-        if (t.globalIndex(action.indexName()) != null) {
+        if (t.globalIndex(action.indexName()) != null || t.localIndex(action.indexName()) != null) {
             throw new ValidationException("Attempting to create an index which already exists");
         }
         checkNoIndexChanging(t);
@@ -120,8 +120,10 @@ final class GlobalIndexUpdates {
         List<GlobalIndex> indexes = new ArrayList<>(t.globalIndexes());
         indexes.add(new GlobalIndex(index.name(), storageIds.getAsLong(), index.keySchema(), index.projectionType(),
                 index.nonKeyAttributes(), index.readCapacityUnits(), index.writeCapacityUnits(), index.status()));
-        GlobalIndexRequests.checkProjectedAttributes(indexes);
-        GlobalIndexRequests.checkAllDefinitionsUsed(t.keySchema(), indexes, definitions);
+        List<SecondaryIndex> all = new ArrayList<>(t.localIndexes());
+        all.addAll(indexes);
+        GlobalIndexRequests.checkProjectedAttributes(all);
+        GlobalIndexRequests.checkAllDefinitionsUsed(t.keySchema(), all, definitions);
         return t.withGlobalIndexes(indexes, definitions);
     }
 

@@ -19,6 +19,9 @@ import java.util.function.UnaryOperator;
  * @param billingMode PROVISIONED or PAY_PER_REQUEST
  * @param tags in the order they were added
  * @param globalIndexes in the order they were created
+ * @param localIndexes in the order given at CreateTable (the only time they can be defined)
+ * @param stream the latest stream, enabled or not; null when the table never had one
+ * @param timeToLive null when time to live was never enabled
  */
 public record TableDefinition(
         long id,
@@ -39,7 +42,10 @@ public record TableDefinition(
         String tableClass,
         Instant tableClassUpdated,
         Map<String, String> tags,
-        List<GlobalIndex> globalIndexes) {
+        List<GlobalIndex> globalIndexes,
+        List<LocalIndex> localIndexes,
+        StreamSettings stream,
+        TimeToLiveSettings timeToLive) {
 
     public static final String PROVISIONED = "PROVISIONED";
     public static final String PAY_PER_REQUEST = "PAY_PER_REQUEST";
@@ -49,6 +55,16 @@ public record TableDefinition(
         attributeDefinitions = Collections.unmodifiableMap(new LinkedHashMap<>(attributeDefinitions));
         tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
         globalIndexes = List.copyOf(globalIndexes);
+        localIndexes = List.copyOf(localIndexes);
+    }
+
+    /**
+     * Storage id of the table's lock table: the companion table where a transaction locks the items it
+     * writes (one row per locked item, at the item's key). Derived from the table's id, never allocated:
+     * ids are allocated from 1 upward, so the negated id is never another table's.
+     */
+    public long lockTableId() {
+        return -id;
     }
 
     public List<KeyAttribute> keyAttributes() {
@@ -63,6 +79,27 @@ public record TableDefinition(
         return hashKey.name().equals(attributeName) || (rangeKey != null && rangeKey.name().equals(attributeName));
     }
 
+    /** The definition with {@code settings} as its latest stream. */
+    TableDefinition withStream(StreamSettings settings) {
+        return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
+                readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, globalIndexes,
+                localIndexes, settings, timeToLive);
+    }
+
+    /** The definition with {@code settings} as its time to live. */
+    public TableDefinition withTimeToLive(TimeToLiveSettings settings) {
+        return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
+                readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, globalIndexes,
+                localIndexes, stream, settings);
+    }
+
+    /** True when writes to the table append stream records. */
+    public boolean hasEnabledStream() {
+        return stream != null && stream.enabled();
+    }
+
     /** The global secondary index named {@code indexName}, or null. */
     public GlobalIndex globalIndex(String indexName) {
         for (GlobalIndex index : globalIndexes) {
@@ -71,9 +108,20 @@ public record TableDefinition(
         return null;
     }
 
-    /** True when {@code attributeName} is a key attribute of some global secondary index. */
+    /** The local secondary index named {@code indexName}, or null. */
+    public LocalIndex localIndex(String indexName) {
+        for (LocalIndex index : localIndexes) {
+            if (index.name().equals(indexName)) return index;
+        }
+        return null;
+    }
+
+    /** True when {@code attributeName} is a key attribute of some secondary index, global or local. */
     public boolean isIndexKeyAttribute(String attributeName) {
         for (GlobalIndex index : globalIndexes) {
+            if (index.keySchema().contains(attributeName)) return true;
+        }
+        for (LocalIndex index : localIndexes) {
             if (index.keySchema().contains(attributeName)) return true;
         }
         return false;
@@ -83,32 +131,37 @@ public record TableDefinition(
                                 Instant increased, Instant decreased, long decreases) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, mode, read, write,
                 creationDateTime, payPerRequestSince, increased, decreased, decreases, deletionProtection,
-                tableClass, tableClassUpdated, tags, globalIndexes);
+                tableClass, tableClassUpdated, tags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     TableDefinition withDeletionProtection(boolean enabled) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes);
+                lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     TableDefinition withTableClass(String newClass, Instant when) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes);
+                lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     TableDefinition withTags(Map<String, String> newTags) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes, localIndexes, stream,
+                timeToLive);
     }
 
     /** The definition with these indexes and attribute definitions (an index was added or removed). */
     TableDefinition withGlobalIndexes(List<GlobalIndex> indexes, Map<String, String> definitions) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, definitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
-                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes);
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes, localIndexes, stream,
+                timeToLive);
     }
 
     /** The definition with the index named {@code indexName} replaced by {@code change} applied to it. */
@@ -127,7 +180,8 @@ public record TableDefinition(
         indexes.removeIf(index -> index.name().equals(indexName));
         Map<String, String> definitions = new LinkedHashMap<>(attributeDefinitions);
         definitions.keySet().removeIf(attribute -> !isKeyAttribute(attribute)
-                && indexes.stream().noneMatch(index -> index.keySchema().contains(attribute)));
+                && indexes.stream().noneMatch(index -> index.keySchema().contains(attribute))
+                && localIndexes.stream().noneMatch(index -> index.keySchema().contains(attribute)));
         return withGlobalIndexes(indexes, definitions);
     }
 }

@@ -23,11 +23,18 @@ final class TableDefinitionFormat {
     private static final int ID = 1, NAME = 2, TABLE_ID = 3, HASH_KEY = 4, RANGE_KEY = 5, ATTRIBUTES = 6,
             BILLING_MODE = 7, READ_UNITS = 8, WRITE_UNITS = 9, CREATED = 10, PAY_PER_REQUEST_SINCE = 11,
             LAST_INCREASE = 12, LAST_DECREASE = 13, DECREASES_TODAY = 14, DELETION_PROTECTION = 15,
-            TABLE_CLASS = 16, TABLE_CLASS_UPDATED = 17, TAGS = 18, GLOBAL_INDEXES = 19, END = 0;
+            TABLE_CLASS = 16, TABLE_CLASS_UPDATED = 17, TAGS = 18, GLOBAL_INDEXES = 19, LOCAL_INDEXES = 20,
+            END = 0;
+    // 22-24 are reserved for more stream fields, 26-27 for time to live's.
+    private static final int STREAM = 21, TIME_TO_LIVE = 25;
     // Field tags inside one global secondary index (GLOBAL_INDEXES): persisted, append only.
     private static final int INDEX_NAME = 1, INDEX_STORAGE_ID = 2, INDEX_HASH_KEY = 3, INDEX_RANGE_KEY = 4,
             INDEX_PROJECTION = 5, INDEX_NON_KEY_ATTRIBUTES = 6, INDEX_READ_UNITS = 7, INDEX_WRITE_UNITS = 8,
             INDEX_STATUS = 9, INDEX_END = 0;
+    // Field tags inside one local secondary index (LOCAL_INDEXES): persisted, append only. The same numbers
+    // as a global index's for the fields both have.
+    private static final int LOCAL_NAME = 1, LOCAL_STORAGE_ID = 2, LOCAL_HASH_KEY = 3, LOCAL_RANGE_KEY = 4,
+            LOCAL_PROJECTION = 5, LOCAL_NON_KEY_ATTRIBUTES = 6, LOCAL_END = 0;
 
     private TableDefinitionFormat() {}
 
@@ -61,6 +68,23 @@ final class TableDefinitionFormat {
                 out.writeInt(t.globalIndexes().size());
                 for (GlobalIndex index : t.globalIndexes()) writeIndex(out, index);
             }
+            if (!t.localIndexes().isEmpty()) {
+                out.writeByte(LOCAL_INDEXES);
+                out.writeInt(t.localIndexes().size());
+                for (LocalIndex index : t.localIndexes()) writeLocalIndex(out, index);
+            }
+            StreamSettings stream = t.stream();
+            if (stream != null) {
+                out.writeByte(STREAM);
+                out.writeLong(stream.logId()); out.writeUTF(stream.label()); out.writeUTF(stream.viewType());
+                out.writeBoolean(stream.enabled());
+            }
+            TimeToLiveSettings ttl = t.timeToLive();
+            if (ttl != null) {
+                out.writeByte(TIME_TO_LIVE);
+                out.writeUTF(ttl.attributeName()); out.writeBoolean(ttl.enabled());
+                out.writeLong(ttl.lastChanged().getEpochSecond()); out.writeInt(ttl.lastChanged().getNano());
+            }
             out.writeByte(END);
             out.flush();
             return bytes.toByteArray();
@@ -79,8 +103,11 @@ final class TableDefinitionFormat {
             KeyAttribute hash = null, range = null;
             Map<String, String> attributes = Map.of(), tags = Map.of();
             List<GlobalIndex> indexes = List.of();
+            List<LocalIndex> localIndexes = List.of();
             Instant created = null, ppr = null, inc = null, dec = null, classUpdated = null;
             boolean protection = false;
+            StreamSettings stream = null;
+            TimeToLiveSettings ttl = null;
             for (int tag = in.readUnsignedByte(); tag != END; tag = in.readUnsignedByte()) {
                 switch (tag) {
                     case ID -> id = in.readLong();
@@ -102,11 +129,15 @@ final class TableDefinitionFormat {
                     case TABLE_CLASS_UPDATED -> classUpdated = readInstant(in);
                     case TAGS -> tags = readMap(in);
                     case GLOBAL_INDEXES -> indexes = readIndexes(in);
+                    case LOCAL_INDEXES -> localIndexes = readLocalIndexes(in);
+                    case STREAM -> stream = new StreamSettings(in.readLong(), in.readUTF(), in.readUTF(), in.readBoolean());
+                    case TIME_TO_LIVE -> ttl = new TimeToLiveSettings(in.readUTF(), in.readBoolean(), readInstant(in));
                     default -> throw new IllegalStateException("unknown table definition field " + tag);
                 }
             }
             return new TableDefinition(id, name, tableId, hash, range, attributes, billing, read, write, created,
-                    ppr, inc, dec, decreases, protection, tableClass, classUpdated, tags, indexes);
+                    ppr, inc, dec, decreases, protection, tableClass, classUpdated, tags, indexes, localIndexes, stream,
+                    ttl);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -158,6 +189,46 @@ final class TableDefinitionFormat {
             }
             indexes.add(new GlobalIndex(name, storageId, new KeySchema(hash, range), projection, nonKey, read, write,
                     status));
+        }
+        return indexes;
+    }
+
+    private static void writeLocalIndex(DataOutputStream out, LocalIndex index) throws IOException {
+        out.writeByte(LOCAL_NAME); out.writeUTF(index.name());
+        out.writeByte(LOCAL_STORAGE_ID); out.writeLong(index.storageId());
+        KeySchema key = index.keySchema();
+        out.writeByte(LOCAL_HASH_KEY); out.writeUTF(key.hashKey().name()); out.writeUTF(key.hashKey().type());
+        out.writeByte(LOCAL_RANGE_KEY); out.writeUTF(key.rangeKey().name()); out.writeUTF(key.rangeKey().type());
+        out.writeByte(LOCAL_PROJECTION); out.writeUTF(index.projectionType());
+        out.writeByte(LOCAL_NON_KEY_ATTRIBUTES);
+        out.writeInt(index.nonKeyAttributes().size());
+        for (String attribute : index.nonKeyAttributes()) out.writeUTF(attribute);
+        out.writeByte(LOCAL_END);
+    }
+
+    private static List<LocalIndex> readLocalIndexes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<LocalIndex> indexes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = null, projection = SecondaryIndex.ALL;
+            long storageId = 0;
+            KeyAttribute hash = null, range = null;
+            List<String> nonKey = new ArrayList<>();
+            for (int tag = in.readUnsignedByte(); tag != LOCAL_END; tag = in.readUnsignedByte()) {
+                switch (tag) {
+                    case LOCAL_NAME -> name = in.readUTF();
+                    case LOCAL_STORAGE_ID -> storageId = in.readLong();
+                    case LOCAL_HASH_KEY -> hash = new KeyAttribute(in.readUTF(), in.readUTF());
+                    case LOCAL_RANGE_KEY -> range = new KeyAttribute(in.readUTF(), in.readUTF());
+                    case LOCAL_PROJECTION -> projection = in.readUTF();
+                    case LOCAL_NON_KEY_ATTRIBUTES -> {
+                        int count = in.readInt();
+                        for (int j = 0; j < count; j++) nonKey.add(in.readUTF());
+                    }
+                    default -> throw new IllegalStateException("unknown local secondary index field " + tag);
+                }
+            }
+            indexes.add(new LocalIndex(name, storageId, new KeySchema(hash, range), projection, nonKey));
         }
         return indexes;
     }

@@ -4,9 +4,11 @@ import dev.flywheel.engine.encryption.Encryption;
 import dev.flywheel.model.shapes.AttributeDefinition;
 import dev.flywheel.model.shapes.BillingModeSummary;
 import dev.flywheel.model.shapes.GlobalSecondaryIndexDescription;
+import dev.flywheel.model.shapes.LocalSecondaryIndexDescription;
 import dev.flywheel.model.shapes.Projection;
 import dev.flywheel.model.shapes.KeySchemaElement;
 import dev.flywheel.model.shapes.ProvisionedThroughputDescription;
+import dev.flywheel.model.shapes.StreamSpecification;
 import dev.flywheel.model.shapes.TableClassSummary;
 import dev.flywheel.model.shapes.TableDescription;
 import dev.flywheel.storage.Storage;
@@ -45,6 +47,11 @@ final class TableDescriptions {
             indexes = new ArrayList<>(t.globalIndexes().size());
             for (GlobalIndex index : t.globalIndexes()) indexes.add(describe(t, index, status, withSize));
         }
+        List<LocalSecondaryIndexDescription> localIndexes = null;
+        if (!t.localIndexes().isEmpty()) {
+            localIndexes = new ArrayList<>(t.localIndexes().size());
+            for (LocalIndex index : t.localIndexes()) localIndexes.add(describe(t, index, withSize));
+        }
         if (encryption != null && !encryption.accessible(t.id())) status = "INACCESSIBLE_ENCRYPTION_CREDENTIALS";
         return TableDescription.builder()
                 .attributeDefinitions(attributes)
@@ -62,8 +69,22 @@ final class TableDescriptions {
                 .billingModeSummary(new BillingModeSummary(t.billingMode(), t.lastUpdateToPayPerRequest()))
                 .tableClassSummary(new TableClassSummary(t.tableClass(), t.tableClassUpdated()))
                 .deletionProtectionEnabled(t.deletionProtection())
+                .localSecondaryIndexes(localIndexes)
                 .globalSecondaryIndexes(indexes)
+                .streamSpecification(t.hasEnabledStream()
+                        ? new StreamSpecification(true, t.stream().viewType()) : null)
+                .latestStreamLabel(t.stream() == null ? null : t.stream().label())
+                .latestStreamArn(t.stream() == null ? null : arns.stream(t.name(), t.stream().label()))
                 .build();
+    }
+
+    /** A local secondary index as DescribeTable shows it. */
+    private LocalSecondaryIndexDescription describe(TableDefinition t, LocalIndex index, boolean withSize) {
+        TableStats stats = withSize ? storage.stats(index.storageId()) : new TableStats(0, 0);
+        List<String> nonKey = index.projectionType().equals(SecondaryIndex.INCLUDE) ? index.nonKeyAttributes() : null;
+        return new LocalSecondaryIndexDescription(index.name(), index.keySchema().describe(),
+                new Projection(index.projectionType(), nonKey), stats.bytes(), stats.rowCount(),
+                arns.index(t.name(), index.name()));
     }
 
     /**

@@ -43,10 +43,12 @@ public final class TableOperations {
     private final Clock clock;
     private final TableDescriptions descriptions;
     private final Encryption encryption;
+    private final StreamCatalog streams;
 
     /** {@code encryption} null: tables are stored in the clear, and SSESpecification is refused (engine tests). */
-    public TableOperations(Catalog catalog, Storage storage, Clock clock, Encryption encryption) {
+    public TableOperations(Catalog catalog, StreamCatalog streams, Storage storage, Clock clock, Encryption encryption) {
         this.catalog = catalog;
+        this.streams = streams;
         this.clock = clock;
         this.encryption = encryption;
         this.descriptions = new TableDescriptions(catalog.arns(), storage, encryption);
@@ -54,9 +56,7 @@ public final class TableOperations {
 
     public CreateTableOutput createTable(CreateTableInput request) {
         TableNames.validate(request.tableName());
-        Unsupported.whenPresent(request.localSecondaryIndexes(), "LocalSecondaryIndexes");
-        Unsupported.whenTrue(request.streamSpecification() != null && Boolean.TRUE.equals(request.streamSpecification().streamEnabled()),
-                "StreamSpecification");
+        StreamSpecifications.validateForCreateTable(request.streamSpecification());
         Unsupported.whenPresent(request.resourcePolicy(), "ResourcePolicy");
         Unsupported.whenPresent(request.warmThroughput(), "WarmThroughput");
         Unsupported.whenPresent(request.onDemandThroughput(), "OnDemandThroughput");
@@ -91,7 +91,7 @@ public final class TableOperations {
         List<GlobalIndexRequests.Requested> requestedIndexes = request.globalSecondaryIndexes() == null ? null
                 : request.globalSecondaryIndexes().stream().map(g -> new GlobalIndexRequests.Requested(g.indexName(),
                         g.keySchema(), g.projection(), g.provisionedThroughput())).toList();
-        if (requestedIndexes == null && definitions.size() != keyNames.size()) {
+        if (requestedIndexes == null && request.localSecondaryIndexes() == null && definitions.size() != keyNames.size()) {
             throw new ValidationException(INVALID + "Number of attributes in KeySchema does not exactly match number of"
                     + " attributes defined in AttributeDefinitions");
         }
@@ -112,10 +112,21 @@ public final class TableOperations {
             throw new ValidationException(INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified"
                     + " when BillingMode is PAY_PER_REQUEST");
         }
+        List<LocalIndex> localIndexes = List.of();
+        if (request.localSecondaryIndexes() != null) {
+            localIndexes = LocalIndexRequests.forCreateTable(request.localSecondaryIndexes(), new KeySchema(hash, range),
+                    definitions);
+        }
         List<GlobalIndex> indexes = List.of();
         if (requestedIndexes != null) {
-            indexes = GlobalIndexRequests.forCreateTable(requestedIndexes, definitions, billingMode);
-            GlobalIndexRequests.checkAllDefinitionsUsed(new KeySchema(hash, range), indexes, definitions);
+            indexes = GlobalIndexRequests.forCreateTable(requestedIndexes, definitions, billingMode, localIndexes);
+        } else {
+            GlobalIndexRequests.checkProjectedAttributes(localIndexes);
+        }
+        if (requestedIndexes != null || !localIndexes.isEmpty()) {
+            List<SecondaryIndex> all = new java.util.ArrayList<>(localIndexes);
+            all.addAll(indexes);
+            GlobalIndexRequests.checkAllDefinitionsUsed(new KeySchema(hash, range), all, definitions);
         }
         Map<String, String> tags = Tags.validated(Map.of(), request.tags());
         if (catalog.find(request.tableName()) != null) {
@@ -131,8 +142,17 @@ public final class TableOperations {
                 billingMode.equals(TableDefinition.PAY_PER_REQUEST) ? now : null, null, null, 0,
                 Boolean.TRUE.equals(request.deletionProtectionEnabled()),
                 request.tableClass() == null ? TableDefinition.STANDARD : request.tableClass(), null, tags,
-                withStorage(indexes));
-        catalog.create(table);
+                withStorage(indexes), localIndexes.stream().map(i -> i.withStorageId(catalog.allocateId())).toList(),
+                null, null);
+        if (StreamSpecifications.enables(request.streamSpecification())) {
+            table = table.withStream(streams.create(table, request.streamSpecification().streamViewType(), now));
+        }
+        try {
+            catalog.create(table);
+        } catch (RuntimeException e) {
+            if (table.stream() != null) streams.forget(table.stream().logId());
+            throw e;
+        }
         return new CreateTableOutput(descriptions.describe(table, "CREATING", false));
     }
 
@@ -172,7 +192,6 @@ public final class TableOperations {
     }
 
     public UpdateTableOutput updateTable(UpdateTableInput request) {
-        Unsupported.whenPresent(request.streamSpecification(), "StreamSpecification");
         if (encryption == null) Unsupported.whenPresent(request.sseSpecification(), "SSESpecification");
         Unsupported.whenPresent(request.replicaUpdates(), "ReplicaUpdates");
         Unsupported.whenPresent(request.multiRegionConsistency(), "MultiRegionConsistency");
@@ -182,13 +201,17 @@ public final class TableOperations {
         Unsupported.whenPresent(request.globalTableSettingsReplicationMode(), "GlobalTableSettingsReplicationMode");
         List<GlobalSecondaryIndexUpdate> indexUpdates = request.globalSecondaryIndexUpdates();
         if (request.billingMode() == null && request.provisionedThroughput() == null && request.tableClass() == null
-                && request.deletionProtectionEnabled() == null && indexUpdates == null && request.sseSpecification() == null) {
+                && request.deletionProtectionEnabled() == null && indexUpdates == null && request.sseSpecification() == null
+                && request.streamSpecification() == null) {
             throw new ValidationException("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled,"
                     + " GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         }
         ManagedKey newKey = request.sseSpecification() == null ? null : encryption.keyFor(request.sseSpecification());
         boolean changesTableCapacity = request.billingMode() != null || request.provisionedThroughput() != null;
         if (indexUpdates != null) GlobalIndexUpdates.validate(indexUpdates, changesTableCapacity);
+        StreamSpecifications.validateForUpdateTable(request.streamSpecification(),
+                request.provisionedThroughput() != null || TableDefinition.PROVISIONED.equals(request.billingMode()),
+                indexUpdates != null && indexUpdates.stream().anyMatch(u -> u.create() != null || u.delete() != null));
         Instant now = clock.instant();
         boolean[] changesCapacity = {false};
         TableDefinition updated = catalog.update(request.tableName(), current -> {
@@ -214,15 +237,27 @@ public final class TableOperations {
                 encryption.switchKey(storageIds(t), newKey);
                 changesCapacity[0] = true;
             }
+            if (request.streamSpecification() != null) {
+                // Last: it creates a stream, which nothing after it may abandon.
+                t = StreamSpecifications.apply(t, request.streamSpecification(), streams, now);
+                changesCapacity[0] = true;
+            }
             return t;
         });
+        if (request.streamSpecification() != null && !updated.hasEnabledStream() && updated.stream() != null) {
+            // Writes that saw the stream enabled may still be appending: its last shard ends after them.
+            catalog.awaitWritesInFlight();
+            streams.disable(updated.stream().logId(), now);
+        }
         return new UpdateTableOutput(descriptions.describe(updated, changesCapacity[0] ? "UPDATING" : "ACTIVE", true));
     }
 
     private static List<Long> storageIds(TableDefinition t) {
         List<Long> ids = new java.util.ArrayList<>();
         ids.add(t.id());
+        ids.add(t.lockTableId()); // every write checks it: its key must follow the table's
         for (GlobalIndex index : t.globalIndexes()) ids.add(index.storageId());
+        for (LocalIndex index : t.localIndexes()) ids.add(index.storageId());
         return ids;
     }
 
@@ -266,6 +301,8 @@ public final class TableOperations {
         }
         DeleteTableOutput output = new DeleteTableOutput(descriptions.describe(table, "DELETING", true));
         catalog.delete(table);
+        // The stream stays readable for 24 hours; deletion waited for the writes in flight, so its log has ended.
+        if (table.hasEnabledStream()) streams.disable(table.stream().logId(), clock.instant());
         return output;
     }
 }

@@ -10,10 +10,23 @@ import org.junit.jupiter.api.Test;
 class TableDefinitionFormatTest {
 
     static TableDefinition table(List<GlobalIndex> indexes) {
+        return table(indexes, List.of());
+    }
+
+    static TableDefinition table(List<GlobalIndex> indexes, List<LocalIndex> localIndexes) {
         return new TableDefinition(7, "orders", "3f1c0b7e-0000-4000-8000-000000000000", new KeyAttribute("pk", "S"),
                 new KeyAttribute("sk", "N"), Map.of("pk", "S", "sk", "N", "customer", "S", "total", "N"),
                 TableDefinition.PROVISIONED, 5, 6, Instant.ofEpochSecond(1_700_000_000, 123), null, null, null, 0,
-                false, TableDefinition.STANDARD, null, Map.of("team", "db"), indexes);
+                false, TableDefinition.STANDARD, null, Map.of("team", "db"), indexes, localIndexes, null, null);
+    }
+
+    @Test
+    void streamAndTimeToLiveRoundTrip() {
+        TableDefinition t = table(List.of())
+                .withStream(new StreamSettings(12, "2026-11-24T18:50:00.123", StreamSettings.NEW_AND_OLD_IMAGES, false))
+                .withTimeToLive(new TimeToLiveSettings("expires", true, Instant.ofEpochSecond(1_800_000_000, 5)));
+        assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(t))).isEqualTo(t);
+        assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(table(List.of()))).stream()).isNull();
     }
 
     @Test
@@ -32,8 +45,25 @@ class TableDefinitionFormatTest {
     }
 
     @Test
+    void localIndexesRoundTrip() {
+        KeyAttribute pk = new KeyAttribute("pk", "S");
+        LocalIndex byTotal = new LocalIndex("by-total", 10, new KeySchema(pk, new KeyAttribute("total", "N")),
+                LocalIndex.INCLUDE, List.of("status"));
+        LocalIndex byCustomer = new LocalIndex("by-customer", 11, new KeySchema(pk, new KeyAttribute("customer", "S")),
+                LocalIndex.KEYS_ONLY, List.of());
+        TableDefinition t = table(List.of(), List.of(byTotal, byCustomer));
+
+        TableDefinition read = TableDefinitionFormat.read(TableDefinitionFormat.write(t));
+
+        assertThat(read).isEqualTo(t);
+        assertThat(read.localIndexes()).containsExactly(byTotal, byCustomer);
+    }
+
+    @Test
     void aTableWithoutIndexesReadsBackWithNone() {
         TableDefinition t = table(List.of());
-        assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(t)).globalIndexes()).isEmpty();
+        TableDefinition read = TableDefinitionFormat.read(TableDefinitionFormat.write(t));
+        assertThat(read.globalIndexes()).isEmpty();
+        assertThat(read.localIndexes()).isEmpty();
     }
 }

@@ -58,6 +58,9 @@ final class RequiredPermissions {
             case TransactWriteItemsInput r -> r.transactItems() == null ? List.of()
                     : r.transactItems().stream().map(this::transactWrite).filter(p -> p != null).toList();
             case ListTablesInput ignored -> List.of(new AccessRequest(action, tableArnPrefix + "*", List.of()));
+            // A shard iterator begins with its stream's ARN, as DynamoDB's do: GetRecords is checked on the stream.
+            case dev.flywheel.model.streams.GetRecordsInput r -> List.of(new AccessRequest(action,
+                    streamOfIterator(r.shardIterator()), List.of()));
             default -> List.of(new AccessRequest(action, resourceNamedBy(input), List.of()));
         };
     }
@@ -169,6 +172,11 @@ final class RequiredPermissions {
      * Any other operation acts on what its input names: a {@code TableName}, a {@code ResourceArn} (tags)
      * or a {@code StreamArn}; an operation naming none acts on {@code *}.
      */
+    private static String streamOfIterator(String iterator) {
+        int end = iterator == null ? -1 : iterator.indexOf('|');
+        return end > 0 && iterator.startsWith("arn:") ? iterator.substring(0, end) : "*";
+    }
+
     private String resourceNamedBy(Object input) {
         if (input != null && input.getClass().isRecord()) {
             for (RecordComponent component : input.getClass().getRecordComponents()) {

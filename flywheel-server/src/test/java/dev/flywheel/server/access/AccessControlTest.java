@@ -101,6 +101,17 @@ class AccessControlTest {
                             + " because no identity-based policy allows the dynamodb:ConditionCheckItem action");
         }
 
+        @Test
+        void getRecordsIsCheckedOnTheStreamItsIteratorNames() throws Exception {
+            String stream = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-11-24T12:00:00.000";
+            AccessControl c = control(allow("dynamodb:GetRecords", "arn:aws:dynamodb:*:*:table/orders/stream/*", null));
+            assertThatCode(() -> c.check(ALICE, "GetRecords",
+                    new dev.flywheel.model.streams.GetRecordsInput(stream + "|1|AAAA", null))).doesNotThrowAnyException();
+            assertThatThrownBy(() -> c.check(ALICE, "GetRecords", new dev.flywheel.model.streams.GetRecordsInput(
+                    stream.replace("orders", "secrets") + "|1|AAAA", null))).isInstanceOf(AccessDeniedException.class)
+                    .hasMessageContaining("on resource: arn:aws:dynamodb:us-east-1:123456789012:table/secrets/stream/");
+        }
+
         private static QueryInput query(String index) {
             return new QueryInput("orders", index, null, null, null, null, null, null, null, null, null, null, null, null,
                     "#o = :o", Map.of("#o", "owner"), Map.of(":o", new AttributeValue.S("alice")));

@@ -174,8 +174,10 @@ public final class RocksDbStorage implements Storage {
             if (!(row.expected() instanceof Expected.Any) && !row.expected().matches(db.rocksDb.get(db.rows, key))) {
                 return false;
             }
-            if (row.newValue() == null) batch.delete(db.rows, key);
-            else batch.put(db.rows, key, row.newValue());
+            if (row.newValue() != null) batch.put(db.rows, key, row.newValue());
+            // A row just found absent needs no tombstone: every plain item write checks (absent) and
+            // "deletes" its lock row (transactions), which must not cost a write.
+            else if (!(row.expected() instanceof Expected.Absent)) batch.delete(db.rows, key);
         }
         return true;
     }
