@@ -7,7 +7,8 @@
 #   bench/compare.sh                 full run (~25 min): prints the table, writes $OUT/table.md
 #   SMOKE=1 bench/compare.sh         seconds: Flywheel and the floor, one short capacity cell (CI)
 #
-# Targets: flywheel (embedded RocksDB, durable default), flywheel-sync (--sync-writes: fsync with group
+# Targets: flywheel (embedded RocksDB, durable default), accelerator and accelerator-ddbl (flywheel
+# accelerate in front of flywheel, of ddbl-mem: list them after their target), flywheel-sync (--sync-writes: fsync with group
 # commit), ddbl-mem and ddbl-disk (DynamoDB Local 3.3.1 -inMemory / -dbPath), floor.
 # Cells: capacity.sh get|update|put (wrk, 32 connections) and perf.sh workloads load, a, c (YCSB through the
 # AWS SDK) at 1, 8 and 32 threads. Columns: requests/s, p50, p99, server CPU per request, server RSS.
@@ -50,7 +51,7 @@ mkdir -p "$out/runs"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/flywheel-compare.XXXXXX)
 
-declare -A port=([flywheel]=8201 [flywheel-sync]=8202 [ddbl-mem]=8203 [ddbl-disk]=8204 [floor]=8205) pid=() startup=() idle=()
+declare -A port=([flywheel]=8201 [flywheel-sync]=8202 [ddbl-mem]=8203 [ddbl-disk]=8204 [floor]=8205 [accelerator]=8206 [accelerator-ddbl]=8207) pid=() startup=() idle=()
 cleanup() {
   for t in "${!pid[@]}"; do kill "${pid[$t]}" 2> /dev/null || true; done
   wait 2> /dev/null || true
@@ -80,6 +81,11 @@ start() {
                    -jar "$jar" serve --port "$p" --data-dir "$work/$t") ;;
     flywheel-sync) cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${unsafe[@]}"
                    -jar "$jar" serve --port "$p" --data-dir "$work/$t" --sync-writes) ;;
+    # The accelerator (issue 12) in front of the flywheel target, which must be listed before it.
+    accelerator) cmd=("$JAVA_HOME/bin/java" "${unsafe[@]}"
+                   -jar "$jar" accelerate --port "$p" --target "http://127.0.0.1:${port[flywheel]}") ;;
+    accelerator-ddbl) cmd=("$JAVA_HOME/bin/java" "${unsafe[@]}"
+                   -jar "$jar" accelerate --port "$p" --target "http://127.0.0.1:${port[ddbl-mem]}") ;;
     ddbl-mem) cmd=(java -Xmx1g -Djava.library.path="$(ddbl_lib)" -cp "$(ddbl_lib)/*"
                    software.amazon.dynamodb.services.local.main.ServerRunner -inMemory -sharedDb -disableTelemetry -port "$p") ;;
     ddbl-disk) mkdir -p "$work/$t"

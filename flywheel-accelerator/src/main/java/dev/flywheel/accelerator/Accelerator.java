@@ -25,7 +25,8 @@ public final class Accelerator implements AutoCloseable {
     }
 
     /**
-     * @param streams the target's streams API, or null to follow none (entries then live until their TTL)
+     * @param streams the target's streams API, or null to follow none (entries then live until their TTL) and
+     *     answer DynamoDB Streams' operations with UnknownOperationException
      * @param ticker the caches' clock, for TTLs (tests advance a fake one)
      */
     public Accelerator(DynamoDbApi target, DynamoDbStreamsApi streams, AcceleratorConfig config,
@@ -33,10 +34,10 @@ public final class Accelerator implements AutoCloseable {
         CacheMetrics metrics = new CacheMetrics(registry);
         this.follower = streams == null ? StreamFollower.NONE
                 : new DynamoDbStreamFollower(streams, metrics, clock, Duration.ofMillis(100));
-        this.api = new CachingDynamoDb(target, config, ticker, metrics, follower);
+        this.api = new CachingDynamoDb(target, streams, config, ticker, metrics, follower);
     }
 
-    /** The caching API, to be served. */
+    /** The caching API, to be served; it forwards DynamoDB Streams' operations too (it is a DynamoDbStreamsApi). */
     public DynamoDbApi api() {
         return api;
     }

@@ -4,6 +4,15 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.DynamoDbException;
+import dev.flywheel.model.DynamoDbStreamsApi;
+import dev.flywheel.model.streams.DescribeStreamInput;
+import dev.flywheel.model.streams.DescribeStreamOutput;
+import dev.flywheel.model.streams.GetRecordsInput;
+import dev.flywheel.model.streams.GetRecordsOutput;
+import dev.flywheel.model.streams.GetShardIteratorInput;
+import dev.flywheel.model.streams.GetShardIteratorOutput;
+import dev.flywheel.model.streams.ListStreamsInput;
+import dev.flywheel.model.streams.ListStreamsOutput;
 import dev.flywheel.model.shapes.*;
 import dev.flywheel.protocol.json.DynamoDbOperations;
 import java.nio.ByteBuffer;
@@ -39,16 +48,22 @@ import java.util.function.Supplier;
  * <p>Writes that bypass the accelerator are seen on the table's stream, when it has one ({@link
  * #itemChanged}); without one, entries live until their TTL, as in DAX. Thread-safe.
  */
-final class CachingDynamoDb extends ForwardingDynamoDb {
+final class CachingDynamoDb extends ForwardingDynamoDb implements DynamoDbStreamsApi {
     private final ItemCache items;
     private final QueryCache queries;
     private final Tables tables;
     private final TableGenerations generations = new TableGenerations();
     private final CacheMetrics metrics;
+    private final DynamoDbStreamsApi streams;
 
-    CachingDynamoDb(DynamoDbApi target, AcceleratorConfig config, Ticker ticker, CacheMetrics metrics,
-            StreamFollower follower) {
+    /**
+     * @param streams the target's streams API, whose operations the accelerator's endpoint forwards
+     *     (a server serves DynamoDB Streams for an API that is one); null answers UnknownOperationException
+     */
+    CachingDynamoDb(DynamoDbApi target, DynamoDbStreamsApi streams, AcceleratorConfig config, Ticker ticker,
+            CacheMetrics metrics, StreamFollower follower) {
         super(target);
+        this.streams = streams;
         this.metrics = metrics;
         this.items = new ItemCache(config.itemTtl(), config.maxBytes() / 2, ticker, metrics.item);
         this.queries = new QueryCache(config.queryTtl(), config.maxBytes() / 2, ticker, metrics.query, CachingDynamoDb::sizeOf);
@@ -349,14 +364,38 @@ final class CachingDynamoDb extends ForwardingDynamoDb {
         }
     }
 
+    // ---- DynamoDB Streams: forwarded, so clients need only the accelerator's endpoint ----
+
+    @Override
+    public DescribeStreamOutput describeStream(DescribeStreamInput request) {
+        return streams == null ? DynamoDbStreamsApi.super.describeStream(request) : streams.describeStream(request);
+    }
+
+    @Override
+    public GetRecordsOutput getRecords(GetRecordsInput request) {
+        return streams == null ? DynamoDbStreamsApi.super.getRecords(request) : streams.getRecords(request);
+    }
+
+    @Override
+    public GetShardIteratorOutput getShardIterator(GetShardIteratorInput request) {
+        return streams == null ? DynamoDbStreamsApi.super.getShardIterator(request) : streams.getShardIterator(request);
+    }
+
+    @Override
+    public ListStreamsOutput listStreams(ListStreamsInput request) {
+        return streams == null ? DynamoDbStreamsApi.super.listStreams(request) : streams.listStreams(request);
+    }
+
     // ---- invalidation ----
 
     /**
-     * An item changed behind the accelerator's back (seen on the table's stream): its entries and the
-     * table's cached queries are dropped.
+     * A write to an item was seen on the table's stream: its entries are dropped, unless they hold
+     * exactly what the write wrote (the accelerator's own write-through, when the stream carries new
+     * images), and so are the table's cached queries.
      */
-    void itemChanged(String table, Map<String, AttributeValue> key) {
-        forgetKey(table, key);
+    void itemChanged(String table, Map<String, AttributeValue> key, Map<String, AttributeValue> newImage, boolean removed) {
+        tableWritten(table);
+        items.streamed(new ItemCache.Key(table, key), newImage, removed);
     }
 
     /** Everything of {@code table} is dropped (its stream could not be followed without a gap). */

@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *       table's entries are all dropped and the shard read again from LATEST.
  * </ol>
  *
- * <p>Records of writes that went through the accelerator drop the entries that write-through filled:
- * a few more misses, never a stale answer.
+ * <p>Records of writes that went through the accelerator keep the entries that write-through filled
+ * when the stream carries new images and they match; otherwise they drop them: a few more misses, never a
+ * stale answer.
  */
 final class DynamoDbStreamFollower implements StreamFollower {
     private static final Logger log = LoggerFactory.getLogger(DynamoDbStreamFollower.class);
@@ -178,7 +179,7 @@ final class DynamoDbStreamFollower implements StreamFollower {
                 cache.tableChanged(table);
                 return;
             }
-            cache.itemChanged(table, record.dynamodb().keys());
+            cache.itemChanged(table, record.dynamodb().keys(), record.dynamodb().newImage(), "REMOVE".equals(record.eventName()));
             if (record.dynamodb().approximateCreationDateTime() != null) {
                 metrics.streamRecord(Duration.between(record.dynamodb().approximateCreationDateTime(), clock.instant()).toMillis());
             }

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.flywheel.model.AttributeValue;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,10 +27,34 @@ import java.util.Optional;
  */
 final class ItemCache {
 
-    /** An item: its table (by name) and its key attributes. */
+    /**
+     * An item: its table (by name) and its key attributes, equal whatever the order the attributes came
+     * in, and whatever the spelling of a number: {@code 1.0} and {@code 1} name the same item, so a
+     * write naming one must drop what a read naming the other cached.
+     */
     record Key(String table, Map<String, AttributeValue> key) {
         Key {
-            key = Map.copyOf(key); // equal whatever the order the attributes came in
+            key = Map.copyOf(key);
+            for (AttributeValue value : key.values()) {
+                if (value instanceof AttributeValue.N) {
+                    key = normalized(key);
+                    break;
+                }
+            }
+        }
+
+        private static Map<String, AttributeValue> normalized(Map<String, AttributeValue> key) {
+            Map<String, AttributeValue> normalized = new HashMap<>(key);
+            normalized.replaceAll((name, value) -> value instanceof AttributeValue.N n ? new AttributeValue.N(normal(n.value())) : value);
+            return Map.copyOf(normalized);
+        }
+
+        private static String normal(String number) {
+            try {
+                return new BigDecimal(number).stripTrailingZeros().toPlainString();
+            } catch (NumberFormatException e) {
+                return number; // the target rejects it; nothing gets cached under it
+            }
         }
     }
 
@@ -151,6 +176,22 @@ final class ItemCache {
         cache.asMap().compute(key, (k, old) -> {
             if (old != null) metrics.invalidations.increment();
             return generations.current(k.table()) == generation ? fresh : null;
+        });
+    }
+
+    /**
+     * After a stream record of a write to the item: its entry is dropped unless it holds exactly the
+     * record's new image ({@code newImage}, null for a removal or a stream without images), which is
+     * the case when the accelerator's own write-through stored what the record reports. A record of an
+     * older write never matches a newer entry by accident: the item differs, or, if it is equal, then
+     * the entry is right for that older write and the newer one's record still follows.
+     */
+    void streamed(Key key, Map<String, AttributeValue> newImage, boolean removed) {
+        cache.asMap().computeIfPresent(key, (k, old) -> {
+            boolean same = removed ? old.absent()
+                    : newImage != null && !old.absent() && old.answers().size() == 1 && newImage.equals(old.answers().get(Projection.ALL));
+            if (!same) metrics.invalidations.increment();
+            return same ? old : null;
         });
     }
 

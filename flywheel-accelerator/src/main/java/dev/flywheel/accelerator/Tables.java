@@ -1,7 +1,7 @@
 package dev.flywheel.accelerator;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.DynamoDbException;
@@ -12,13 +12,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
  * What the accelerator knows of the target's tables: their key attributes (to find the key of an item
  * a write or a BatchGetItem names only by its attributes) and their stream, learnt with DescribeTable
- * the first time a table is used and again a minute later (a table may be re-created behind the
- * accelerator's back).
+ * the first time a table is used and again every minute, in the background (a table may be re-created
+ * behind the accelerator's back, with another stream).
  *
  * <p>A table is handed to the stream follower before anything of it is cached, so every write after a
  * cached read is seen. Thread-safe.
@@ -40,13 +41,18 @@ final class Tables {
     }
 
     private final DynamoDbApi target;
-    private final Cache<String, Table> known;
+    private final LoadingCache<String, Table> known;
     private final Consumer<Table> onDescribed;
 
     Tables(DynamoDbApi target, Consumer<Table> onDescribed) {
         this.target = target;
         this.onDescribed = onDescribed;
-        this.known = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1)).executor(Runnable::run).build();
+        // Refreshed in the background: reads keep the known description meanwhile, rather than all
+        // waiting on one DescribeTable (a stall of every request of the table, once a minute).
+        this.known = Caffeine.newBuilder()
+                .refreshAfterWrite(Duration.ofMinutes(1))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build(this::describe);
     }
 
     /**
@@ -54,7 +60,7 @@ final class Tables {
      * (it does not exist, or the accelerator may not see it): then nothing of it is cached.
      */
     Table get(String name) {
-        return known.get(name, this::describe);
+        return known.get(name);
     }
 
     /** After a table was created, deleted or changed through the accelerator. */

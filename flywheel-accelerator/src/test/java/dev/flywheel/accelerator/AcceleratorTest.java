@@ -195,6 +195,16 @@ class AcceleratorTest {
     }
 
     @Test
+    void aKeyNumberSpelledAnotherWayNamesTheSameItem() {
+        direct.putItem(b -> b.tableName(table).item(item("spell", 1, "old")));
+        assertThat(get(key("spell", 1))).containsEntry("v", s("old"));
+        accelerated.updateItem(b -> b.tableName(table)
+                .key(Map.of("pk", s("spell"), "sk", AttributeValue.fromN("1.00")))
+                .updateExpression("SET v = :v").expressionAttributeValues(Map.of(":v", s("new"))));
+        assertThat(get(key("spell", 1))).containsEntry("v", s("new"));
+    }
+
+    @Test
     void batchGetItemCombinesHitsAndMisses() {
         direct.putItem(b -> b.tableName(table).item(item("b", 1, "one")));
         direct.putItem(b -> b.tableName(table).item(item("b", 2, "two")));
@@ -282,6 +292,50 @@ class AcceleratorTest {
         DynamoDbException badKeyDirect = catchError(() -> direct.getItem(b -> b.tableName(table).key(Map.of("pk", s("x")))));
         assertThat(badKey.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
         assertThat(badKey.awsErrorDetails().errorMessage()).isEqualTo(badKeyDirect.awsErrorDetails().errorMessage());
+    }
+
+    @Test
+    void transactionsWriteThroughAndTransactGetItemsPassesThrough() {
+        direct.putItem(b -> b.tableName(table).item(item("tx", 1, "old")));
+        direct.putItem(b -> b.tableName(table).item(item("tx", 2, "old")));
+        get(key("tx", 1));
+        get(key("tx", 2));
+
+        accelerated.transactWriteItems(b -> b.transactItems(
+                t -> t.update(u -> u.tableName(table).key(key("tx", 1)).updateExpression("SET v = :v")
+                        .expressionAttributeValues(Map.of(":v", s("new")))),
+                t -> t.delete(d -> d.tableName(table).key(key("tx", 2)))));
+        assertThat(get(key("tx", 1))).containsEntry("v", s("new"));
+        assertThat(accelerated.getItem(b -> b.tableName(table).key(key("tx", 2))).hasItem()).isFalse();
+
+        direct.putItem(b -> b.tableName(table).item(item("tx", 1, "newer")));
+        assertThat(accelerated.transactGetItems(b -> b.transactItems(t -> t.get(g -> g.tableName(table).key(key("tx", 1)))))
+                .responses().get(0).item()).containsEntry("v", s("newer"));
+
+        var cancelled = catchError(() -> accelerated.transactWriteItems(b -> b.transactItems(
+                t -> t.conditionCheck(c -> c.tableName(table).key(key("tx", 1)).conditionExpression("attribute_not_exists(pk)")))));
+        assertThat(cancelled).isInstanceOf(software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException.class);
+        assertThat(((software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException) cancelled).cancellationReasons())
+                .singleElement().satisfies(r -> assertThat(r.code()).isEqualTo("ConditionalCheckFailed"));
+    }
+
+    @Test
+    void streamsOperationsAreForwarded() {
+        String streamed = table + "s";
+        direct.createTable(b -> b.tableName(streamed)
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
+                .keySchema(k -> k.attributeName("pk").keyType("HASH"))
+                .billingMode("PAY_PER_REQUEST")
+                .streamSpecification(s -> s.streamEnabled(true).streamViewType("KEYS_ONLY")));
+        try (var streams = software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder()
+                .endpointOverride(accelerated.serviceClientConfiguration().endpointOverride().orElseThrow())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDAPP", "app-secret")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
+            assertThat(streams.listStreams(b -> b.tableName(streamed)).streams())
+                    .singleElement().satisfies(s -> assertThat(s.tableName()).isEqualTo(streamed));
+        }
     }
 
     @Test

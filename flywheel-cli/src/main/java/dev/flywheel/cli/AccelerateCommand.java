@@ -161,7 +161,8 @@ final class AccelerateCommand implements Callable<Integer> {
         if (id != null && secret != null) {
             return new RequestSigner(id, secret, targetRegion, "dynamodb");
         }
-        return new RequestSigner("flywheel-accelerator", "flywheel-accelerator", targetRegion, "dynamodb");
+        // Letters and digits only: DynamoDB Local refuses any other access key id.
+        return new RequestSigner("flywheelaccelerator", "flywheelaccelerator", targetRegion, "dynamodb");
     }
 
     /** {@code 300}, {@code 300s}, {@code 500ms}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT5M}). */
