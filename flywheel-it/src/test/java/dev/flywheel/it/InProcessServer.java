@@ -40,13 +40,19 @@ final class InProcessServer implements AutoCloseable {
     }
 
     InProcessServer(Map<String, String> credentials) {
+        this(credentials, EngineConfig.DEFAULT_SHARD_LIFETIME);
+    }
+
+    /** With stream shards that are closed, and a child opened, once older than {@code shardLifetime}. */
+    InProcessServer(Map<String, String> credentials, Duration shardLifetime) {
         keyspace = ON_CASSANDRA ? "flywheel_it_" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0xfffffff) : null;
         storage = ON_CASSANDRA ? CassandraStorage.open(List.of(CASSANDRA), "datacenter1", keyspace, 1)
                 : RocksDbStorage.open(new RocksDbConfig(null, true, false));
         // Encrypted at rest, as the server always runs.
         Encryption encryption = Encryption.open(storage, MasterKey.of(MasterKey.generate()), "us-east-1", "000000000000");
         engine = new FlywheelEngine(encryption,
-                new EngineConfig("us-east-1", "000000000000", "localhost", Clock.systemUTC()));
+                new EngineConfig("us-east-1", "000000000000", "localhost", Clock.systemUTC())
+                        .withShardLifetime(shardLifetime));
         server = new FlywheelServer(ServerConfig.defaults().withPort(0).withCredentials(credentials), engine);
         InetSocketAddress address = server.start();
         endpoint = URI.create("http://127.0.0.1:" + address.getPort());
@@ -71,6 +77,11 @@ final class InProcessServer implements AutoCloseable {
     /** Deletes expired items now, as the time-to-live sweeper does every interval. */
     void sweepExpiredItems() {
         engine.sweepExpiredItems();
+    }
+
+    /** Rolls over stream shards older than the shard lifetime now, as stream maintenance does every minute. */
+    void maintainStreams() {
+        engine.maintainStreams();
     }
 
     @Override
