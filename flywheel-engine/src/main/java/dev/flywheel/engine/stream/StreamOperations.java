@@ -177,6 +177,12 @@ public final class StreamOperations {
         if (iterator.afterSequence() < d.trimmedThrough()) throw trimmed();
         int limit = request.limit() == null ? MAX_RECORDS : request.limit();
         List<LogEntry> entries = storage.readLog(StreamCatalog.logName(d.logId()), iterator.afterSequence(), limit);
+        // The shard's end as it is now, after the read: had it been taken before, a rollover in between would
+        // let the records written to the child since be read from the parent too, and so twice. Closed now,
+        // the shard ends at or after everything the read saw that is its own.
+        d = streams.get(iterator.logId());
+        shard = d == null ? null : d.shard(iterator.shardIndex());
+        if (shard == null) throw new ResourceNotFoundException("Requested resource not found: Shard does not exist");
         List<Record> records = new ArrayList<>(entries.size());
         long bytes = 0, position = iterator.afterSequence();
         boolean full = entries.size() == limit;
