@@ -118,6 +118,8 @@ class KinesisAdapterIT {
     private final AtomicInteger checkpointedCount = new AtomicInteger();
     private final ConcurrentLinkedQueue<String> consumerErrors = new ConcurrentLinkedQueue<>();
     private final CountDownLatch consuming = new CountDownLatch(1);
+    /** The clients each worker was built with beyond those the test closes itself. */
+    private final List<AutoCloseable> workerClients = new ArrayList<>();
 
     @Test
     void kclConsumerReceivesEveryChangeOfAConcurrentLoadExactlyOnceInItemOrder() throws Exception {
@@ -173,6 +175,7 @@ class KinesisAdapterIT {
             } finally {
                 second.shutdown();
                 secondThread.join(Duration.ofMinutes(1).toMillis());
+                for (AutoCloseable client : workerClients) client.close();
             }
 
             System.out.println("Calls the KCL made to Flywheel, by operation and outcome: " + kclCalls.counts);
@@ -350,12 +353,14 @@ class KinesisAdapterIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        return CloudWatchAsyncClient.builder()
+        CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + port))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(CREDENTIALS)
                 .overrideConfiguration(c -> c.addExecutionInterceptor(kclCalls))
                 .build();
+        workerClients.add(cloudWatch);
+        return cloudWatch;
     }
 
     /** The adapter's record processor: notes each record and checkpoints after each batch. */
