@@ -9,6 +9,7 @@ import dev.flywheel.storage.PartitionWrite;
 import dev.flywheel.storage.RowWrite;
 import dev.flywheel.storage.Storage;
 import dev.flywheel.storage.WriteOutcome;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +32,18 @@ public final class ItemStore {
     private final Storage storage;
     private final Catalog catalog;
     private final ItemChangeLog changeLog;
+    private final ItemVersions versions;
 
     public ItemStore(Storage storage, Catalog catalog, ItemChangeLog changeLog) {
+        this(storage, catalog, changeLog, null);
+    }
+
+    /** {@code versions} null: no table may be global (engine tests). */
+    public ItemStore(Storage storage, Catalog catalog, ItemChangeLog changeLog, ItemVersions versions) {
         this.storage = storage;
         this.catalog = catalog;
         this.changeLog = changeLog;
+        this.versions = versions;
     }
 
     /** The item, or null when absent. */
@@ -64,23 +72,48 @@ public final class ItemStore {
     /** As {@link #write(TableDefinition, ItemKey, UnaryOperator)}, on behalf of {@code origin}. */
     public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
                         ChangeOrigin origin) {
+        return write(table, key, change, origin, null);
+    }
+
+    /**
+     * Applies a write made in another region of a global table: the item becomes {@code item} (null:
+     * deleted) with {@code version}, unless the item here has a newer version (last writer wins), in
+     * which case nothing changes. Idempotent: applying it again changes nothing.
+     */
+    public void applyReplicated(TableDefinition table, ItemKey key, Map<String, AttributeValue> item, ItemVersion version) {
+        write(table, key, current -> item, ChangeOrigin.REPLICATION, version);
+    }
+
+    private Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
+                         ChangeOrigin origin, ItemVersion replicated) {
         try (Catalog.Write write = catalog.beginWrite(table)) {
             while (true) {
                 byte[] current = storage.get(table.id(), key.partitionKey(), key.sortKey());
+                ItemVersion version = versions == null ? null : versions.read(write.table(), key);
                 Map<String, AttributeValue> oldItem = current == null ? null : ItemCodec.decode(current);
+                if (replicated != null && !replicated.isNewerThan(version)) return new Change(oldItem, oldItem);
                 Map<String, AttributeValue> newItem = change.apply(oldItem);
-                if (newItem == null && current == null) return new Change(null, null);
+                // A replicated delete of an absent item still leaves its tombstone.
+                if (newItem == null && current == null && replicated == null) return new Change(null, null);
                 byte[] updated = newItem == null ? null : ItemCodec.encode(newItem);
                 // Rewriting the same bytes changes nothing anything derives from.
-                List<DerivedRecord> derived = Arrays.equals(current, updated) ? List.of()
-                        : changeLog.records(write.table(), current, updated, origin);
+                boolean changes = !Arrays.equals(current, updated);
+                List<DerivedRecord> derived = changes ? changeLog.records(write.table(), current, updated, origin) : List.of();
+                ItemVersions.Stamp stamp = versions == null || !(changes || replicated != null) ? ItemVersions.Stamp.NONE
+                        : versions.stamp(write.table(), key, version, updated, replicated);
+                if (!stamp.records().isEmpty()) {
+                    derived = new ArrayList<>(derived);
+                    derived.addAll(stamp.records());
+                }
                 Expected expected = Expected.value(current);
                 RowWrite row = updated == null
                         ? RowWrite.delete(key.sortKey(), expected)
                         : RowWrite.put(key.sortKey(), updated, expected);
-                PartitionWrite partitionWrite = new PartitionWrite(table.id(), key.partitionKey(), List.of(row), derived);
+                PartitionWrite partitionWrite = new PartitionWrite(table.id(), key.partitionKey(), List.of(row), derived,
+                        stamp.companions());
                 if (storage.write(partitionWrite) == WriteOutcome.APPLIED) {
                     if (!derived.isEmpty()) changeLog.appended(write.table());
+                    if (!stamp.records().isEmpty()) versions.appended(write.table());
                     return new Change(oldItem, newItem);
                 }
                 // Another write changed the item between our read and our write: compute again.

@@ -35,7 +35,7 @@ public final class Catalog {
     private final WriteGate writes = new WriteGate();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile long deletions;
-    /** Storage id of each index to its table's: read on every encrypted storage call, rebuilt on each change. */
+    /** Storage id of each index (and companion table) to its table's: read on every encrypted storage call, rebuilt on each change. */
     private volatile Map<Long, Long> indexOwners = Map.of();
 
     public Catalog(Storage storage, Arns arns) {
@@ -89,6 +89,8 @@ public final class Catalog {
         Map<Long, Long> owners = new HashMap<>();
         for (TableDefinition table : tables.values()) {
             for (GlobalIndex index : table.globalIndexes()) owners.put(index.storageId(), table.id());
+            // A global table's item versions (a companion table) are sealed under the table's own key.
+            if (table.replication() != null) owners.put(table.replication().versionsStorageId(), table.id());
         }
         return Map.copyOf(owners);
     }

@@ -26,6 +26,8 @@ final class TableDefinitionFormat {
             TABLE_CLASS = 16, TABLE_CLASS_UPDATED = 17, TAGS = 18, GLOBAL_INDEXES = 19, END = 0;
     // 20 is reserved for local secondary indexes, 22-24 for more stream fields, 26-27 for time to live's.
     private static final int STREAM = 21, TIME_TO_LIVE = 25;
+    // 32 and up: global tables.
+    private static final int REPLICATION = 32;
     // Field tags inside one global secondary index (GLOBAL_INDEXES): persisted, append only.
     private static final int INDEX_NAME = 1, INDEX_STORAGE_ID = 2, INDEX_HASH_KEY = 3, INDEX_RANGE_KEY = 4,
             INDEX_PROJECTION = 5, INDEX_NON_KEY_ATTRIBUTES = 6, INDEX_READ_UNITS = 7, INDEX_WRITE_UNITS = 8,
@@ -75,6 +77,15 @@ final class TableDefinitionFormat {
                 out.writeUTF(ttl.attributeName()); out.writeBoolean(ttl.enabled());
                 out.writeLong(ttl.lastChanged().getEpochSecond()); out.writeInt(ttl.lastChanged().getNano());
             }
+            ReplicationSettings replication = t.replication();
+            if (replication != null) {
+                out.writeByte(REPLICATION);
+                out.writeLong(replication.versionsStorageId());
+                out.writeInt(replication.replicas().size());
+                for (ReplicationSettings.Replica r : replication.replicas()) {
+                    out.writeUTF(r.region()); out.writeUTF(r.status());
+                }
+            }
             out.writeByte(END);
             out.flush();
             return bytes.toByteArray();
@@ -97,6 +108,7 @@ final class TableDefinitionFormat {
             boolean protection = false;
             StreamSettings stream = null;
             TimeToLiveSettings ttl = null;
+            ReplicationSettings replication = null;
             for (int tag = in.readUnsignedByte(); tag != END; tag = in.readUnsignedByte()) {
                 switch (tag) {
                     case ID -> id = in.readLong();
@@ -120,14 +132,23 @@ final class TableDefinitionFormat {
                     case GLOBAL_INDEXES -> indexes = readIndexes(in);
                     case STREAM -> stream = new StreamSettings(in.readLong(), in.readUTF(), in.readUTF(), in.readBoolean());
                     case TIME_TO_LIVE -> ttl = new TimeToLiveSettings(in.readUTF(), in.readBoolean(), readInstant(in));
+                    case REPLICATION -> replication = readReplication(in);
                     default -> throw new IllegalStateException("unknown table definition field " + tag);
                 }
             }
             return new TableDefinition(id, name, tableId, hash, range, attributes, billing, read, write, created,
-                    ppr, inc, dec, decreases, protection, tableClass, classUpdated, tags, indexes, stream, ttl);
+                    ppr, inc, dec, decreases, protection, tableClass, classUpdated, tags, indexes, stream, ttl, replication);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static ReplicationSettings readReplication(DataInputStream in) throws IOException {
+        long versions = in.readLong();
+        int count = in.readInt();
+        List<ReplicationSettings.Replica> replicas = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) replicas.add(new ReplicationSettings.Replica(in.readUTF(), in.readUTF()));
+        return new ReplicationSettings(versions, replicas);
     }
 
     private static void writeIndex(DataOutputStream out, GlobalIndex index) throws IOException {

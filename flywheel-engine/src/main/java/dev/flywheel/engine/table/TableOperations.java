@@ -132,7 +132,7 @@ public final class TableOperations {
                 billingMode.equals(TableDefinition.PAY_PER_REQUEST) ? now : null, null, null, 0,
                 Boolean.TRUE.equals(request.deletionProtectionEnabled()),
                 request.tableClass() == null ? TableDefinition.STANDARD : request.tableClass(), null, tags,
-                withStorage(indexes), null, null);
+                withStorage(indexes), null, null, null);
         if (StreamSpecifications.enables(request.streamSpecification())) {
             table = table.withStream(streams.create(table, request.streamSpecification().streamViewType(), now));
         }
@@ -166,6 +166,11 @@ public final class TableOperations {
             }
         }
         return definitions;
+    }
+
+    /** DescribeTable's description of {@code table}, with {@code status} (for operations elsewhere, as global tables). */
+    public dev.flywheel.model.shapes.TableDescription describe(TableDefinition table, String status) {
+        return descriptions.describe(table, status, true);
     }
 
     public DescribeTableOutput describeTable(DescribeTableInput request) {
