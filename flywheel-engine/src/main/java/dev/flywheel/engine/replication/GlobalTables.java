@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * tells every member, old and new, the new group ({@link ReplicationApi#putReplicaGroup}): a new
  * member creates the table, a removed one deletes it. Announcements still to send are kept in
  * metadata ({@code replication-announce/<table>}), so a crash does not lose them; they are sent again
- * until every member acknowledged. Replica statuses only move forward (CREATING to ACTIVE).
+ * until every member acknowledged. Only that region announces: membership changes made at the same
+ * time in two regions are not reconciled (to do). A replica is CREATING in a region's DescribeTable
+ * until that region has copied its items to it, then ACTIVE; statuses only move forward.
  *
  * <p><b>Changes.</b> One {@link Replicator} per (global table, peer) sends the table's replication log
  * (local writes only, {@link ItemVersions}); the peer applies each change if it is newer than what it
@@ -299,19 +301,18 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         }
     }
 
-    /** The first copy to a peer is done: its replica is ACTIVE as far as this region can tell. */
+    /**
+     * The first copy from this region to a peer is done: the peer's replica is ACTIVE as this region
+     * sees it (every region copies what it holds to a new member, and reports it ACTIVE once done). Not
+     * announced: only the region that ran ReplicaUpdates tells others the group, so that a region whose
+     * view is older never overrules a newer one.
+     */
     private void copied(Replicator replicator) {
-        TableDefinition updated = catalog.updateIfPresent(replicator.table(), t -> {
+        catalog.updateIfPresent(replicator.table(), t -> {
             Replica known = t.replication() == null ? null : t.replication().replica(replicator.peerRegion());
             if (known == null || ReplicationSettings.ACTIVE.equals(known.status())) return t;
             return t.withReplication(t.replication().with(new Replica(known.region(), ReplicationSettings.ACTIVE)));
         });
-        if (updated != null && updated.replication() != null) {
-            Set<String> members = new LinkedHashSet<>();
-            for (Replica r : updated.replication().replicas()) members.add(r.region());
-            announceLater(updated.name(), members);
-            wake();
-        }
     }
 
     /** Sends each pending announcement to the regions that have not acknowledged it yet. */
