@@ -140,6 +140,24 @@ class GlobalTablesIT {
         assertThat(scans[0]).isNotEmpty();
 
         measureLag();
+
+        // Removing a replica deletes that region's table and stops replicating to it.
+        clients.get(0).updateTable(b -> b.tableName(TABLE).replicaUpdates(ReplicationGroupUpdate.builder()
+                .delete(d -> d.regionName("eu-west-1")).build()));
+        DynamoDbClient europe = clients.get(2);
+        awaitTrue("eu-west-1's replica to be deleted", () -> {
+            try {
+                europe.describeTable(b -> b.tableName(TABLE));
+                return false;
+            } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException gone) {
+                return true;
+            }
+        });
+        awaitTrue("us-west-2 to see us-east-1 as its only replica", () -> clients.get(1).describeTable(b -> b.tableName(TABLE))
+                .table().replicas().stream().map(ReplicaDescription::regionName).toList().equals(List.of("us-east-1")));
+        clients.get(0).putItem(b -> b.tableName(TABLE).item(key(1000)));
+        awaitTrue("a write after the removal to reach us-west-2", () -> !clients.get(1).getItem(b -> b.tableName(TABLE)
+                .key(key(1000)).consistentRead(true)).item().isEmpty());
     }
 
     /** Waits until full scans of the three regions are identical; returns them. */
