@@ -153,7 +153,17 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
     @Override public DescribeTableOutput describeTable(DescribeTableInput request) { return tables.describeTable(request); }
     @Override public ListTablesOutput listTables(ListTablesInput request) { return tables.listTables(request); }
     @Override public UpdateTableOutput updateTable(UpdateTableInput request) {
-        return request.replicaUpdates() != null ? globalTables.updateTable(request) : tables.updateTable(request);
+        if (request.replicaUpdates() != null) return globalTables.updateTable(request);
+        globalTables.checkUpdate(request);
+        return tables.updateTable(request);
+    }
+
+    /** Version 2017.11.29 (legacy) global tables: DynamoDB itself now refuses to create them. */
+    @Override public CreateGlobalTableOutput createGlobalTable(CreateGlobalTableInput request) {
+        // DynamoDB's text in 2026 (crossplane-contrib/provider-aws#2308).
+        throw new dev.flywheel.model.DynamoDbException.ValidationException("One or more parameter values were invalid:"
+                + " DynamoDB global tables version 2017.11.29 is not supported. We recommend using DynamoDB global tables"
+                + " version 2019.11.21, instead of version 2017.11.29 (Legacy).");
     }
 
     @Override public Void putReplicaGroup(ReplicaGroupInput request) { return globalTables.putReplicaGroup(request); }

@@ -27,6 +27,10 @@ import java.util.function.UnaryOperator;
  * item), in the same atomic storage write, so an index can never miss nor reorder a change. It runs
  * inside {@link Catalog#beginWrite}, deriving them under the table's definition current at that
  * moment, so a definition change (an index added) can wait for every write that did not see it.
+ *
+ * <p>An item of a global table also has a version ({@link ItemVersions}), read with the item and
+ * written with it as a companion row: a local write gets a newer one and is logged for replication; a
+ * replicated write ({@link #applyReplicated}) applies only if its version is newer than the item's.
  */
 public final class ItemStore {
     private final Storage storage;

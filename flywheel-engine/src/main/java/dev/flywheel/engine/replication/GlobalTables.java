@@ -154,6 +154,21 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         return new UpdateTableOutput(tables.describe(updated, "UPDATING"));
     }
 
+    /**
+     * Refuses what UpdateTable may not do to a global table's replica: turning its stream off (which
+     * replication needs).
+     */
+    public void checkUpdate(UpdateTableInput request) {
+        StreamSpecification stream = request.streamSpecification();
+        if (stream == null || !Boolean.FALSE.equals(stream.streamEnabled())) return;
+        TableDefinition table = catalog.find(request.tableName());
+        if (table != null && table.isGlobal()) {
+            // DynamoDB's text (terraform-aws-modules/terraform-aws-dynamodb-table#30).
+            throw new ValidationException("One or more parameter values were invalid: Disabling Stream is not allowed"
+                    + " for a Global Table replica.");
+        }
+    }
+
     /** Keeps (durably) that {@code regions} must be told the table's current group. */
     private synchronized void announceLater(String tableName, Set<String> regions) {
         generations.merge(tableName, 1L, Long::sum);
