@@ -1,6 +1,11 @@
 package dev.flywheel.cli;
 
+import dev.flywheel.accelerator.RemoteReplication;
+import dev.flywheel.accelerator.Target;
 import dev.flywheel.engine.EngineConfig;
+import dev.flywheel.model.replication.ReplicationApi;
+import dev.flywheel.protocol.auth.RequestSigner;
+import java.net.URI;
 import dev.flywheel.engine.FlywheelEngine;
 import dev.flywheel.engine.encryption.Encryption;
 import dev.flywheel.engine.encryption.Keyring;
@@ -104,6 +109,17 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region named in ARNs. Default: ${DEFAULT-VALUE}.")
     String region;
 
+    @Option(names = "--peer", paramLabel = "REGION=URL",
+            description = "Another Flywheel region that global tables may replicate to (UpdateTable ReplicaUpdates),"
+                    + " e.g. us-west-2=http://127.0.0.2:8000. Repeatable.")
+    java.util.List<String> peerOptions = new java.util.ArrayList<>();
+
+    @Option(names = "--peer-credentials",
+            description = "AWS shared-credentials file whose first profile signs calls to peers (which verify it with"
+                    + " their own --credentials). Default: the first profile of --credentials, else any key (for peers"
+                    + " that accept any signature).")
+    Path peerCredentialsFile;
+
     // The account named in ARNs; one server is one account.
     static final String ACCOUNT_ID = "000000000000";
 
@@ -158,7 +174,8 @@ final class ServeCommand implements Callable<Integer> {
                     .withBindAddress(address).withPort(port).withCredentials(credentials.secretsByAccessKeyId())
                     .withAllowUnauthenticated(allowUnauthenticated).withRegion(region).withTls(tls);
             EngineConfig engineConfig = new EngineConfig(region, ACCOUNT_ID, bind + ":" + port, Clock.systemUTC())
-                    .withTimeToLiveInterval(Duration.ofSeconds(Math.max(1, timeToLiveIntervalSeconds)));
+                    .withTimeToLiveInterval(Duration.ofSeconds(Math.max(1, timeToLiveIntervalSeconds)))
+                    .withPeers(peers(credentials));
             engine = new FlywheelEngine(encryption, noIndexMaintenance ? engineConfig.withoutIndexMaintenance() : engineConfig);
             AccessControl accessControl = policies == null ? null
                     : new AccessControl(credentials.principals(), policies, region, ACCOUNT_ID, engine::partitionKeyName);
@@ -200,6 +217,29 @@ final class ServeCommand implements Callable<Integer> {
                 policies == null ? "" : ", access policies enforced");
         stopped.await();
         return 0;
+    }
+
+    /** A client of each --peer, signing with the peer credentials. */
+    private java.util.Map<String, ReplicationApi> peers(Credentials credentials) throws java.io.IOException {
+        java.util.Map<String, ReplicationApi> peers = new java.util.LinkedHashMap<>();
+        if (peerOptions.isEmpty()) return peers;
+        Credentials signing = peerCredentialsFile != null ? Credentials.load(peerCredentialsFile, null) : credentials;
+        for (String option : peerOptions) {
+            int equals = option.indexOf('=');
+            if (equals <= 0 || equals == option.length() - 1) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--peer expects REGION=URL, not " + option);
+            }
+            String peerRegion = option.substring(0, equals);
+            // Signed for the peer's region, as a client of that region would sign.
+            RequestSigner signer = signing.isEmpty()
+                    ? new RequestSigner("flywheel-" + region, "flywheel-" + region, peerRegion, "dynamodb")
+                    : new RequestSigner(signing.keys().get(0).accessKeyId(), signing.keys().get(0).secretAccessKey(),
+                            peerRegion, "dynamodb");
+            peers.put(peerRegion, new RemoteReplication(Target.of(URI.create(option.substring(equals + 1)), signer)));
+        }
+        log.info("Peer regions for global tables: {}", peers.keySet());
+        return peers;
     }
 
     private static void warnIfLoose(Path secrets) throws java.io.IOException {

@@ -7,12 +7,18 @@ import dev.flywheel.engine.index.IndexMaintenance;
 import dev.flywheel.engine.item.BatchOperations;
 import dev.flywheel.engine.item.ItemOperations;
 import dev.flywheel.engine.item.ItemStore;
+import dev.flywheel.engine.item.ItemVersions;
+import dev.flywheel.engine.replication.GlobalTables;
+import dev.flywheel.model.replication.ApplyChangesInput;
+import dev.flywheel.model.replication.ReplicaGroupInput;
+import dev.flywheel.model.replication.ReplicationApi;
 import dev.flywheel.engine.query.QueryOperations;
 import dev.flywheel.engine.table.Arns;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableOperations;
 import dev.flywheel.engine.table.TagOperations;
 import dev.flywheel.engine.item.ItemChangeLog;
+import dev.flywheel.engine.item.ItemCollections;
 import dev.flywheel.engine.stream.StreamLog;
 import dev.flywheel.engine.stream.StreamOperations;
 import dev.flywheel.engine.stream.StreamRetention;
@@ -40,11 +46,12 @@ import java.util.List;
  * that the server serves. Each operation is delegated to the class that owns its concern; this class
  * only routes.
  *
- * <p>Thread-safe. It runs three background threads: one keeps global secondary indexes current, one
- * deletes expired items (time to live), one trims and rolls over streams. The caller owns the storage,
+ * <p>Thread-safe. It runs background threads: one keeps global secondary indexes current, one
+ * deletes expired items (time to live), one trims and rolls over streams, one manages global tables
+ * (and one more per global table and peer region replicates changes). The caller owns the storage,
  * and closes it after {@link #close closing} the engine.
  */
-public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, AutoCloseable {
+public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, ReplicationApi, AutoCloseable {
     // Documented default quotas of an account (Developer Guide, "Service, account, and table quotas").
     private static final long ACCOUNT_MAX_CAPACITY_UNITS = 80_000;
     private static final long TABLE_MAX_CAPACITY_UNITS = 40_000;
@@ -63,6 +70,7 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Au
     private final StreamRetention streamRetention;
     private final TimeToLiveSweeper timeToLiveSweeper;
     private final Catalog catalog;
+    private final GlobalTables globalTables;
 
     /** An engine over {@code storage} as it is: nothing encrypted, SSESpecification refused (for tests and tools). */
     public FlywheelEngine(Storage storage, EngineConfig config) {
@@ -82,8 +90,9 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Au
         streams.reconcile(config.clock().instant());
         this.tables = new TableOperations(catalog, streams, storage, config.clock(), encryption);
         this.indexMaintenance = new IndexMaintenance(catalog, storage);
+        ItemVersions versions = new ItemVersions(storage, config.clock(), config.region());
         ItemStore itemStore = new ItemStore(storage, catalog, ItemChangeLog.all(List.of(
-                new GlobalIndexLog(indexMaintenance), new StreamLog(config.clock()))));
+                new GlobalIndexLog(indexMaintenance), new StreamLog(config.clock()))), new ItemCollections(storage), versions);
         this.streamOperations = new StreamOperations(streams, storage, config.clock(), config.region());
         this.streamRetention = new StreamRetention(streams, storage, config.clock(), config.shardLifetime());
         this.timeToLiveSweeper = new TimeToLiveSweeper(catalog, storage, itemStore, config.clock(),
@@ -97,6 +106,7 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Au
         transactions.recover();
         this.tags = new TagOperations(catalog);
         this.timeToLive = new TimeToLiveOperations(catalog, config.clock());
+        this.globalTables = new GlobalTables(catalog, tables, itemStore, versions, storage, config.region(), config.peers());
         if (config.maintainIndexes()) indexMaintenance.start();
         streamRetention.start();
         timeToLiveSweeper.start();
@@ -129,6 +139,7 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Au
     /** Stops the background work; call before closing the storage. The engine must not be used after. */
     @Override
     public void close() {
+        globalTables.close();
         timeToLiveSweeper.close();
         streamRetention.close();
         indexMaintenance.close();
@@ -147,7 +158,22 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Au
     @Override public CreateTableOutput createTable(CreateTableInput request) { return tables.createTable(request); }
     @Override public DescribeTableOutput describeTable(DescribeTableInput request) { return tables.describeTable(request); }
     @Override public ListTablesOutput listTables(ListTablesInput request) { return tables.listTables(request); }
-    @Override public UpdateTableOutput updateTable(UpdateTableInput request) { return tables.updateTable(request); }
+    @Override public UpdateTableOutput updateTable(UpdateTableInput request) {
+        if (request.replicaUpdates() != null) return globalTables.updateTable(request);
+        globalTables.checkUpdate(request);
+        return tables.updateTable(request);
+    }
+
+    /** Version 2017.11.29 (legacy) global tables: DynamoDB itself now refuses to create them. */
+    @Override public CreateGlobalTableOutput createGlobalTable(CreateGlobalTableInput request) {
+        // DynamoDB's text in 2026 (crossplane-contrib/provider-aws#2308).
+        throw new dev.flywheel.model.DynamoDbException.ValidationException("One or more parameter values were invalid:"
+                + " DynamoDB global tables version 2017.11.29 is not supported. We recommend using DynamoDB global tables"
+                + " version 2019.11.21, instead of version 2017.11.29 (Legacy).");
+    }
+
+    @Override public Void putReplicaGroup(ReplicaGroupInput request) { return globalTables.putReplicaGroup(request); }
+    @Override public Void applyChanges(ApplyChangesInput request) { return globalTables.applyChanges(request); }
     @Override public DeleteTableOutput deleteTable(DeleteTableInput request) { return tables.deleteTable(request); }
     @Override public DescribeTimeToLiveOutput describeTimeToLive(DescribeTimeToLiveInput request) {
         return timeToLive.describeTimeToLive(request);

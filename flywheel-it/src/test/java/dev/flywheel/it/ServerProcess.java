@@ -79,6 +79,16 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(command);
     }
 
+    /** {@code java -jar flywheel.jar serve --data-dir DIR ARGS...}: ARGS choose the address and port. */
+    static ServerProcess jarWithAddress(Path dataDir, String... args) throws IOException, InterruptedException {
+        Path jar = REPO.resolve("flywheel-cli/target/flywheel.jar");
+        if (!Files.exists(jar)) throw new IllegalStateException("build the jar first: " + jar);
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "serve", "--data-dir", dataDir.toString()));
+        command.addAll(List.of(args));
+        return new ServerProcess(command);
+    }
+
     /** The README's start command: {@code ./flywheel serve ...}. */
     static ServerProcess readmeCommand(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(REPO.resolve("flywheel").toString(), "serve"));

@@ -12,7 +12,9 @@ record Target(Service service, String operation) {
     /** The APIs served on one endpoint, told apart by their target prefix (the service models' targetPrefix). */
     enum Service {
         DYNAMODB("DynamoDB_20120810"),
-        DYNAMODB_STREAMS("DynamoDBStreams_20120810");
+        DYNAMODB_STREAMS("DynamoDBStreams_20120810"),
+        /** Flywheel's own calls between the regions of a global table. */
+        FLYWHEEL_REPLICATION(dev.flywheel.model.replication.ReplicationApi.TARGET_PREFIX);
 
         private final String prefix;
 

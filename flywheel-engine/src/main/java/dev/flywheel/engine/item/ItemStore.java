@@ -40,6 +40,10 @@ import java.util.function.UnaryOperator;
  * the same atomic step: a plain write to an item a transaction holds is refused with
  * TransactionConflictException, as DynamoDB refuses it. On RocksDB the check costs one point read
  * under the partition's lock (the backend skips deleting a row it found absent).
+ *
+ * <p>An item of a global table also has a version ({@link ItemVersions}), read with the item and
+ * written with it as a companion row: a local write gets a newer one and is logged for replication; a
+ * replicated write ({@link #applyReplicated}) applies only if its version is newer than the item's.
  */
 public final class ItemStore {
     /** DynamoDB's message for a write to an item a transaction holds (docs/dynamodb-error-messages.md 4.4; unverified). */
@@ -49,16 +53,21 @@ public final class ItemStore {
     private final Catalog catalog;
     private final ItemChangeLog changeLog;
     private final ItemCollections collections;
+    private final ItemVersions versions;
 
+    /** An item store without global tables (engine tests). */
     public ItemStore(Storage storage, Catalog catalog, ItemChangeLog changeLog) {
-        this(storage, catalog, changeLog, new ItemCollections(storage));
+        this(storage, catalog, changeLog, new ItemCollections(storage), null);
     }
 
-    public ItemStore(Storage storage, Catalog catalog, ItemChangeLog changeLog, ItemCollections collections) {
+    /** {@code versions} null: no table may be global (engine tests). */
+    public ItemStore(Storage storage, Catalog catalog, ItemChangeLog changeLog, ItemCollections collections,
+                     ItemVersions versions) {
         this.storage = storage;
         this.catalog = catalog;
         this.changeLog = changeLog;
         this.collections = collections;
+        this.versions = versions;
     }
 
     /** The ItemCollectionMetrics a write of the item at {@code key} returns (null unless asked for and relevant). */
@@ -93,13 +102,13 @@ public final class ItemStore {
      * to abandon the write (a failed condition).
      */
     public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change) {
-        return write(table, key, change, ChangeOrigin.REQUEST, ItemLock.FREE);
+        return write(table, key, change, ChangeOrigin.REQUEST, ItemLock.FREE, null);
     }
 
     /** As {@link #write(TableDefinition, ItemKey, UnaryOperator)}, on behalf of {@code origin}. */
     public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
                         ChangeOrigin origin) {
-        return write(table, key, change, origin, ItemLock.FREE);
+        return write(table, key, change, origin, ItemLock.FREE, null);
     }
 
     /**
@@ -109,36 +118,59 @@ public final class ItemStore {
      * @throws TransactionConflictException if the lock row does not hold what {@code lock} expects
      */
     public Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change, ItemLock lock) {
-        return write(table, key, change, ChangeOrigin.REQUEST, lock);
+        return write(table, key, change, ChangeOrigin.REQUEST, lock, null);
     }
 
+    /**
+     * Applies a write made in another region of a global table: the item becomes {@code item} (null:
+     * deleted) with {@code version}, unless the item here has a newer version (last writer wins), in
+     * which case nothing changes. Idempotent: applying it again changes nothing.
+     */
+    public void applyReplicated(TableDefinition table, ItemKey key, Map<String, AttributeValue> item, ItemVersion version) {
+        write(table, key, current -> item, ChangeOrigin.REPLICATION, ItemLock.FREE, version);
+    }
+
+    /** @param replicated the version of a replicated write ({@link #applyReplicated}); null for a local one */
     private Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
-                         ChangeOrigin origin, ItemLock lock) {
+                         ChangeOrigin origin, ItemLock lock, ItemVersion replicated) {
         try (Catalog.Write write = catalog.beginWrite(table)) {
             while (true) {
                 byte[] current = storage.get(table.id(), key.partitionKey(), key.sortKey());
+                ItemVersion version = versions == null ? null : versions.read(write.table(), key);
                 Map<String, AttributeValue> oldItem = current == null ? null : ItemCodec.decode(current);
+                if (replicated != null && !replicated.isNewerThan(version)) return new Change(oldItem, oldItem);
                 Map<String, AttributeValue> newItem = change.apply(oldItem);
-                // Deleting nothing changes nothing: it needs no storage write (and ignores locks, as if first).
-                if (newItem == null && current == null && lock == ItemLock.FREE) return new Change(null, null);
+                // Deleting nothing changes nothing: it needs no storage write (and ignores locks, as if first);
+                // a replicated delete of an absent item still leaves its tombstone.
+                if (newItem == null && current == null && lock == ItemLock.FREE && replicated == null) {
+                    return new Change(null, null);
+                }
                 byte[] updated = newItem == null ? null : ItemCodec.encode(newItem);
                 // Rewriting the same bytes changes nothing anything derives from.
                 boolean unchanged = Arrays.equals(current, updated);
                 List<DerivedRecord> derived = unchanged ? List.of()
                         : changeLog.records(write.table(), current, updated, origin);
                 long growth = unchanged ? 0 : collections.checkLimit(write.table(), key, oldItem, newItem);
+                ItemVersions.Stamp stamp = versions == null || (unchanged && replicated == null) ? ItemVersions.Stamp.NONE
+                        : versions.stamp(write.table(), key, version, updated, replicated);
+                if (!stamp.records().isEmpty()) {
+                    derived = new ArrayList<>(derived);
+                    derived.addAll(stamp.records());
+                }
                 Expected expected = Expected.value(current);
                 RowWrite row = updated == null
                         ? RowWrite.delete(key.sortKey(), expected)
                         : RowWrite.put(key.sortKey(), updated, expected);
                 RowWrite lockRow = new RowWrite(key.sortKey(), lock.newValue(), lock.expected());
-                List<CompanionWrite> companions = new ArrayList<>(unchanged ? 1 : 1 + table.localIndexes().size());
+                List<CompanionWrite> companions = new ArrayList<>();
                 if (!unchanged) companions.addAll(LocalIndexWrites.companions(write.table(), oldItem, newItem));
                 companions.add(new CompanionWrite(table.lockTableId(), List.of(lockRow)));
+                companions.addAll(stamp.companions());
                 PartitionWrite partitionWrite = new PartitionWrite(table.id(), key.partitionKey(), List.of(row), derived,
                         companions);
                 if (storage.write(partitionWrite) == WriteOutcome.APPLIED) {
                     if (!derived.isEmpty()) changeLog.appended(write.table());
+                    if (!stamp.records().isEmpty()) versions.appended(write.table());
                     collections.applied(write.table(), key, growth);
                     return new Change(oldItem, newItem);
                 }

@@ -37,8 +37,8 @@ public final class Catalog {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile long deletions;
     /**
-     * Storage id of each index (global and local) to its table's: read on every encrypted storage call,
-     * rebuilt on each change.
+     * Storage id of each index (global and local) and companion table to its table's: read on every
+     * encrypted storage call, rebuilt on each change.
      */
     private volatile Map<Long, Long> indexOwners = Map.of();
 
@@ -115,6 +115,8 @@ public final class Catalog {
         for (TableDefinition table : tables.values()) {
             for (GlobalIndex index : table.globalIndexes()) owners.put(index.storageId(), table.id());
             for (LocalIndex index : table.localIndexes()) owners.put(index.storageId(), table.id());
+            // A global table's item versions (a companion table) are sealed under the table's own key.
+            if (table.replication() != null) owners.put(table.replication().versionsStorageId(), table.id());
         }
         return Map.copyOf(owners);
     }

@@ -22,6 +22,7 @@ import java.util.function.UnaryOperator;
  * @param localIndexes in the order given at CreateTable (the only time they can be defined)
  * @param stream the latest stream, enabled or not; null when the table never had one
  * @param timeToLive null when time to live was never enabled
+ * @param replication null unless the table is (or was) a global table's replica
  */
 public record TableDefinition(
         long id,
@@ -45,7 +46,8 @@ public record TableDefinition(
         List<GlobalIndex> globalIndexes,
         List<LocalIndex> localIndexes,
         StreamSettings stream,
-        TimeToLiveSettings timeToLive) {
+        TimeToLiveSettings timeToLive,
+        ReplicationSettings replication) {
 
     public static final String PROVISIONED = "PROVISIONED";
     public static final String PAY_PER_REQUEST = "PAY_PER_REQUEST";
@@ -84,7 +86,7 @@ public record TableDefinition(
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
                 lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, globalIndexes,
-                localIndexes, settings, timeToLive);
+                localIndexes, settings, timeToLive, replication);
     }
 
     /** The definition with {@code settings} as its time to live. */
@@ -92,7 +94,20 @@ public record TableDefinition(
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
                 lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, globalIndexes,
-                localIndexes, stream, settings);
+                localIndexes, stream, settings, replication);
+    }
+
+    /** The definition with {@code settings} as its replication (global tables). */
+    public TableDefinition withReplication(ReplicationSettings settings) {
+        return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
+                readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
+                lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, globalIndexes,
+                localIndexes, stream, timeToLive, settings);
+    }
+
+    /** True when the table is a replica of a global table with at least one other region. */
+    public boolean isGlobal() {
+        return replication != null && !replication.replicas().isEmpty();
     }
 
     /** True when writes to the table append stream records. */
@@ -131,28 +146,28 @@ public record TableDefinition(
                                 Instant increased, Instant decreased, long decreases) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, mode, read, write,
                 creationDateTime, payPerRequestSince, increased, decreased, decreases, deletionProtection,
-                tableClass, tableClassUpdated, tags, globalIndexes, localIndexes, stream, timeToLive);
+                tableClass, tableClassUpdated, tags, globalIndexes, localIndexes, stream, timeToLive, replication);
     }
 
     TableDefinition withDeletionProtection(boolean enabled) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
                 lastDecrease, decreasesToday, enabled, tableClass, tableClassUpdated, tags, globalIndexes,
-                localIndexes, stream, timeToLive);
+                localIndexes, stream, timeToLive, replication);
     }
 
     TableDefinition withTableClass(String newClass, Instant when) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
                 lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes,
-                localIndexes, stream, timeToLive);
+                localIndexes, stream, timeToLive, replication);
     }
 
     TableDefinition withTags(Map<String, String> newTags) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
                 lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, newTags, globalIndexes,
-                localIndexes, stream, timeToLive);
+                localIndexes, stream, timeToLive, replication);
     }
 
     /** The definition with these indexes and attribute definitions (an index was added or removed). */
@@ -160,7 +175,7 @@ public record TableDefinition(
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, definitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
                 lastDecrease, decreasesToday, deletionProtection, tableClass, tableClassUpdated, tags, indexes,
-                localIndexes, stream, timeToLive);
+                localIndexes, stream, timeToLive, replication);
     }
 
     /** The definition with the index named {@code indexName} replaced by {@code change} applied to it. */

@@ -27,6 +27,8 @@ final class TableDefinitionFormat {
             END = 0;
     // 22-24 are reserved for more stream fields, 26-27 for time to live's.
     private static final int STREAM = 21, TIME_TO_LIVE = 25;
+    // 32 and up: global tables.
+    private static final int REPLICATION = 32;
     // Field tags inside one global secondary index (GLOBAL_INDEXES): persisted, append only.
     private static final int INDEX_NAME = 1, INDEX_STORAGE_ID = 2, INDEX_HASH_KEY = 3, INDEX_RANGE_KEY = 4,
             INDEX_PROJECTION = 5, INDEX_NON_KEY_ATTRIBUTES = 6, INDEX_READ_UNITS = 7, INDEX_WRITE_UNITS = 8,
@@ -85,6 +87,15 @@ final class TableDefinitionFormat {
                 out.writeUTF(ttl.attributeName()); out.writeBoolean(ttl.enabled());
                 out.writeLong(ttl.lastChanged().getEpochSecond()); out.writeInt(ttl.lastChanged().getNano());
             }
+            ReplicationSettings replication = t.replication();
+            if (replication != null) {
+                out.writeByte(REPLICATION);
+                out.writeLong(replication.versionsStorageId());
+                out.writeInt(replication.replicas().size());
+                for (ReplicationSettings.Replica r : replication.replicas()) {
+                    out.writeUTF(r.region()); out.writeUTF(r.status());
+                }
+            }
             out.writeByte(END);
             out.flush();
             return bytes.toByteArray();
@@ -108,6 +119,7 @@ final class TableDefinitionFormat {
             boolean protection = false;
             StreamSettings stream = null;
             TimeToLiveSettings ttl = null;
+            ReplicationSettings replication = null;
             for (int tag = in.readUnsignedByte(); tag != END; tag = in.readUnsignedByte()) {
                 switch (tag) {
                     case ID -> id = in.readLong();
@@ -132,15 +144,24 @@ final class TableDefinitionFormat {
                     case LOCAL_INDEXES -> localIndexes = readLocalIndexes(in);
                     case STREAM -> stream = new StreamSettings(in.readLong(), in.readUTF(), in.readUTF(), in.readBoolean());
                     case TIME_TO_LIVE -> ttl = new TimeToLiveSettings(in.readUTF(), in.readBoolean(), readInstant(in));
+                    case REPLICATION -> replication = readReplication(in);
                     default -> throw new IllegalStateException("unknown table definition field " + tag);
                 }
             }
             return new TableDefinition(id, name, tableId, hash, range, attributes, billing, read, write, created,
                     ppr, inc, dec, decreases, protection, tableClass, classUpdated, tags, indexes, localIndexes, stream,
-                    ttl);
+                    ttl, replication);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static ReplicationSettings readReplication(DataInputStream in) throws IOException {
+        long versions = in.readLong();
+        int count = in.readInt();
+        List<ReplicationSettings.Replica> replicas = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) replicas.add(new ReplicationSettings.Replica(in.readUTF(), in.readUTF()));
+        return new ReplicationSettings(versions, replicas);
     }
 
     private static void writeIndex(DataOutputStream out, GlobalIndex index) throws IOException {

@@ -13,6 +13,7 @@ import dev.flywheel.model.shapes.TableClassSummary;
 import dev.flywheel.model.shapes.TableDescription;
 import dev.flywheel.storage.Storage;
 import dev.flywheel.storage.TableStats;
+import dev.flywheel.model.shapes.ReplicaDescription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,8 @@ final class TableDescriptions {
                         ? new StreamSpecification(true, t.stream().viewType()) : null)
                 .latestStreamLabel(t.stream() == null ? null : t.stream().label())
                 .latestStreamArn(t.stream() == null ? null : arns.stream(t.name(), t.stream().label()))
+                .replicas(replicas(t))
+                .globalTableVersion(t.isGlobal() ? "2019.11.21" : null)
                 .build();
     }
 
@@ -85,6 +88,16 @@ final class TableDescriptions {
         return new LocalSecondaryIndexDescription(index.name(), index.keySchema().describe(),
                 new Projection(index.projectionType(), nonKey), stats.bytes(), stats.rowCount(),
                 arns.index(t.name(), index.name()));
+    }
+
+    /** A global table's other regions and their ReplicaStatus; null for a table that is not global. */
+    private static List<ReplicaDescription> replicas(TableDefinition t) {
+        if (!t.isGlobal()) return null;
+        List<ReplicaDescription> replicas = new ArrayList<>();
+        for (ReplicationSettings.Replica r : t.replication().replicas()) {
+            replicas.add(ReplicaDescription.builder().regionName(r.region()).replicaStatus(r.status()).build());
+        }
+        return replicas;
     }
 
     /**

@@ -143,7 +143,7 @@ public final class TableOperations {
                 Boolean.TRUE.equals(request.deletionProtectionEnabled()),
                 request.tableClass() == null ? TableDefinition.STANDARD : request.tableClass(), null, tags,
                 withStorage(indexes), localIndexes.stream().map(i -> i.withStorageId(catalog.allocateId())).toList(),
-                null, null);
+                null, null, null);
         if (StreamSpecifications.enables(request.streamSpecification())) {
             table = table.withStream(streams.create(table, request.streamSpecification().streamViewType(), now));
         }
@@ -177,6 +177,11 @@ public final class TableOperations {
             }
         }
         return definitions;
+    }
+
+    /** DescribeTable's description of {@code table}, with {@code status} (for operations elsewhere, as global tables). */
+    public dev.flywheel.model.shapes.TableDescription describe(TableDefinition table, String status) {
+        return descriptions.describe(table, status, true);
     }
 
     public DescribeTableOutput describeTable(DescribeTableInput request) {

@@ -39,7 +39,7 @@ class IndexApplierTest {
     static final TableDefinition TABLE = new TableDefinition(1, "orders", "id", new KeyAttribute("pk", "S"), null,
             Map.of("pk", "S", "g", "S", "r", "N"), TableDefinition.PAY_PER_REQUEST, 0, 0, Instant.EPOCH, null, null,
             null, 0, false, TableDefinition.STANDARD, null, Map.of(), List.of(INDEX), List.of(), null,
-            null);
+            null, null);
 
     /** A write: the item pk becomes the given item, or is deleted (null). */
     record Op(String pk, Map<String, AttributeValue> item) {}

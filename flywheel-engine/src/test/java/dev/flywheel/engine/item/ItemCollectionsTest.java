@@ -33,7 +33,7 @@ class ItemCollectionsTest {
     private final TreeMapStorage storage = new TreeMapStorage();
     private final Catalog catalog = new Catalog(storage, new Arns("us-east-1", "000000000000"));
     private final ItemOperations items = new ItemOperations(catalog,
-            new ItemStore(storage, catalog, ItemChangeLog.NONE, new ItemCollections(storage, LIMIT)), new ParsedExpressions());
+            new ItemStore(storage, catalog, ItemChangeLog.NONE, new ItemCollections(storage, LIMIT), null), new ParsedExpressions());
 
     ItemCollectionsTest() {
         new TableOperations(catalog, new StreamCatalog(storage, catalog), storage, Clock.systemUTC(), null).createTable(CreateTableInput.builder()
@@ -80,7 +80,7 @@ class ItemCollectionsTest {
         put("a", 2);
         // A fresh store knows nothing of the collection: it reads it.
         ItemOperations fresh = new ItemOperations(catalog,
-                new ItemStore(storage, catalog, ItemChangeLog.NONE, new ItemCollections(storage, LIMIT)), new ParsedExpressions());
+                new ItemStore(storage, catalog, ItemChangeLog.NONE, new ItemCollections(storage, LIMIT), null), new ParsedExpressions());
         assertThatThrownBy(() -> fresh.putItem(PutItemInput.builder().tableName("orders").item(Map.of(
                 "pk", new AttributeValue.S("a"), "sk", new AttributeValue.N("3"), "date", new AttributeValue.S("2024"),
                 "body", new AttributeValue.S("x".repeat(1000)))).build()))

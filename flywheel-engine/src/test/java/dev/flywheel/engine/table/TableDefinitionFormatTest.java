@@ -17,7 +17,7 @@ class TableDefinitionFormatTest {
         return new TableDefinition(7, "orders", "3f1c0b7e-0000-4000-8000-000000000000", new KeyAttribute("pk", "S"),
                 new KeyAttribute("sk", "N"), Map.of("pk", "S", "sk", "N", "customer", "S", "total", "N"),
                 TableDefinition.PROVISIONED, 5, 6, Instant.ofEpochSecond(1_700_000_000, 123), null, null, null, 0,
-                false, TableDefinition.STANDARD, null, Map.of("team", "db"), indexes, localIndexes, null, null);
+                false, TableDefinition.STANDARD, null, Map.of("team", "db"), indexes, localIndexes, null, null, null);
     }
 
     @Test
@@ -27,6 +27,15 @@ class TableDefinitionFormatTest {
                 .withTimeToLive(new TimeToLiveSettings("expires", true, Instant.ofEpochSecond(1_800_000_000, 5)));
         assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(t))).isEqualTo(t);
         assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(table(List.of()))).stream()).isNull();
+    }
+
+    @Test
+    void replicationRoundTrip() {
+        TableDefinition t = table(List.of()).withReplication(new ReplicationSettings(13, List.of(
+                new ReplicationSettings.Replica("us-west-2", ReplicationSettings.ACTIVE),
+                new ReplicationSettings.Replica("eu-west-1", ReplicationSettings.CREATING))));
+        assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(t))).isEqualTo(t);
+        assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(table(List.of()))).replication()).isNull();
     }
 
     @Test

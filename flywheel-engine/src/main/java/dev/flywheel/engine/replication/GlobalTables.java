@@ -1,0 +1,430 @@
+package dev.flywheel.engine.replication;
+
+import dev.flywheel.engine.Unsupported;
+import dev.flywheel.engine.item.ItemKey;
+import dev.flywheel.engine.item.ItemStore;
+import dev.flywheel.engine.item.ItemVersion;
+import dev.flywheel.engine.item.ItemVersions;
+import dev.flywheel.engine.table.Catalog;
+import dev.flywheel.engine.table.GlobalIndex;
+import dev.flywheel.engine.table.ReplicationSettings;
+import dev.flywheel.engine.table.ReplicationSettings.Replica;
+import dev.flywheel.engine.table.StreamSettings;
+import dev.flywheel.engine.table.TableDefinition;
+import dev.flywheel.engine.table.TableOperations;
+import dev.flywheel.model.DynamoDbException.ResourceNotFoundException;
+import dev.flywheel.model.DynamoDbException.ValidationException;
+import dev.flywheel.model.replication.ApplyChangesInput;
+import dev.flywheel.model.replication.ReplicaGroupInput;
+import dev.flywheel.model.replication.ReplicationApi;
+import dev.flywheel.model.shapes.AttributeDefinition;
+import dev.flywheel.model.shapes.CreateTableInput;
+import dev.flywheel.model.shapes.DeleteTableInput;
+import dev.flywheel.model.shapes.GlobalSecondaryIndex;
+import dev.flywheel.model.shapes.Projection;
+import dev.flywheel.model.shapes.ReplicationGroupUpdate;
+import dev.flywheel.model.shapes.StreamSpecification;
+import dev.flywheel.model.shapes.UpdateTableInput;
+import dev.flywheel.model.shapes.UpdateTableOutput;
+import dev.flywheel.storage.Storage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Global tables, version 2019.11.21: replicas added and removed with UpdateTable's ReplicaUpdates,
+ * and changes replicated both ways between this region and its peers (other Flywheel deployments,
+ * reached through {@link ReplicationApi}).
+ *
+ * <p><b>Membership.</b> The region where ReplicaUpdates ran changes its own table's definition, then
+ * tells every member, old and new, the new group ({@link ReplicationApi#putReplicaGroup}): a new
+ * member creates the table, a removed one deletes it. Announcements still to send are kept in
+ * metadata ({@code replication-announce/<table>}), so a crash does not lose them; they are sent again
+ * until every member acknowledged. Only that region announces: membership changes made at the same
+ * time in two regions are not reconciled (to do). A replica is CREATING in a region's DescribeTable
+ * until that region has copied its items to it, then ACTIVE; statuses only move forward.
+ *
+ * <p><b>Changes.</b> One {@link Replicator} per (global table, peer) sends the table's replication log
+ * (local writes only, {@link ItemVersions}); the peer applies each change if it is newer than what it
+ * holds (last writer wins, ties broken by region name), so changes may arrive in any order and more
+ * than once. A background thread starts and stops replicators as definitions change, sends
+ * announcements, and trims each log once every peer has it.
+ *
+ * <p>Thread-safe.
+ */
+public final class GlobalTables implements ReplicationApi, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GlobalTables.class);
+    /** DescribeTable's GlobalTableVersion for tables replicated with ReplicaUpdates. */
+    public static final String VERSION = "2019.11.21";
+    private static final String ANNOUNCE_PREFIX = "replication-announce/";
+    private static final long MAINTENANCE_MILLIS = 200;
+
+    private final Catalog catalog;
+    private final TableOperations tables;
+    private final ItemStore items;
+    private final Storage storage;
+    private final String region;
+    private final Map<String, ReplicationApi> peers;
+    /** Running replicators by table storage id and peer region. */
+    private final Map<String, Replicator> replicators = new HashMap<>();
+    /** Counts each table's announcements in this process, so one sent while a newer one was queued stays queued. */
+    private final Map<String, Long> generations = new HashMap<>();
+    private final Object signal = new Object();
+    private volatile boolean running = true;
+    private boolean changed = true;
+    private final Thread maintenance;
+
+    /** @param peers the other regions this one may replicate to, by region name */
+    public GlobalTables(Catalog catalog, TableOperations tables, ItemStore items, ItemVersions versions, Storage storage,
+                        String region, Map<String, ReplicationApi> peers) {
+        this.catalog = catalog;
+        this.tables = tables;
+        this.items = items;
+        this.storage = storage;
+        this.region = region;
+        this.peers = Map.copyOf(peers);
+        versions.onAppend(this::wakeReplicators);
+        catalog.onChange(this::wake);
+        this.maintenance = Thread.ofPlatform().daemon().name("flywheel-global-tables").start(this::maintain);
+    }
+
+    // ---- UpdateTable ReplicaUpdates (this region coordinates the change) ----
+
+    public UpdateTableOutput updateTable(UpdateTableInput request) {
+        TableDefinition table = catalog.requireForControlPlane(request.tableName());
+        List<String> creates = new ArrayList<>(), deletes = new ArrayList<>();
+        for (ReplicationGroupUpdate update : request.replicaUpdates()) {
+            Unsupported.whenPresent(update.update(), "ReplicaUpdates Update");
+            String target = update.create() != null ? update.create().regionName()
+                    : update.delete() != null ? update.delete().regionName() : null;
+            if (target == null) continue;
+            if (target.equals(region)) {
+                throw new ValidationException("Cannot add, delete, or update the local region through ReplicaUpdates."
+                        + " Use CreateTable, DeleteTable, or UpdateTable as required.");
+            }
+            boolean member = table.replication() != null && table.replication().replica(target) != null;
+            if (update.create() != null) {
+                // Guessed (DynamoDB's text for an unknown region is not documented).
+                if (!peers.containsKey(target)) throw new ValidationException("Region " + target + " is not a peer of this"
+                        + " Flywheel region (" + region + "); start it with --peer " + target + "=URL");
+                // As recalled from DynamoDB (sic).
+                if (member) throw new ValidationException("Failed to create a the new replica of table with name: '"
+                        + table.name() + "' because one or more replicas already existed as tables.");
+                creates.add(target);
+            } else {
+                // Guessed.
+                if (!member) throw new ValidationException("Cannot delete replica in region " + target + " of table "
+                        + table.name() + ": the table has no replica there");
+                deletes.add(target);
+            }
+        }
+        if (!creates.isEmpty()) {
+            if (TableDefinition.PROVISIONED.equals(table.billingMode())) {
+                throw new ValidationException("Table write capacity should either be Pay-Per-Request or AutoScaled.");
+            }
+            if (table.hasEnabledStream() && !StreamSettings.NEW_AND_OLD_IMAGES.equals(table.stream().viewType())) {
+                // Guessed: DynamoDB requires NEW_AND_OLD_IMAGES of a global table's stream.
+                throw new ValidationException("Table: " + table.name() + " has a stream with StreamViewType "
+                        + table.stream().viewType() + "; a replica needs a stream with NEW_AND_OLD_IMAGES");
+            }
+            if (!table.hasEnabledStream()) {
+                // As DynamoDB: adding a replica turns the stream on.
+                tables.updateTable(UpdateTableInput.builder().tableName(table.name())
+                        .streamSpecification(new StreamSpecification(true, StreamSettings.NEW_AND_OLD_IMAGES)).build());
+            }
+        }
+        Set<String> notify = new LinkedHashSet<>();
+        TableDefinition updated = catalog.update(table.name(), t -> {
+            ReplicationSettings settings = t.replication() != null ? t.replication()
+                    : new ReplicationSettings(catalog.allocateId(), List.of());
+            for (Replica r : settings.replicas()) notify.add(r.region());
+            for (String created : creates) settings = settings.with(new Replica(created, ReplicationSettings.CREATING));
+            for (String deleted : deletes) settings = settings.without(deleted);
+            notify.addAll(creates);
+            return t.withReplication(settings);
+        });
+        announceLater(updated.name(), notify);
+        wake();
+        return new UpdateTableOutput(tables.describe(updated, "UPDATING"));
+    }
+
+    /**
+     * Refuses what UpdateTable may not do to a global table's replica: turning its stream off (which
+     * replication needs).
+     */
+    public void checkUpdate(UpdateTableInput request) {
+        StreamSpecification stream = request.streamSpecification();
+        if (stream == null || !Boolean.FALSE.equals(stream.streamEnabled())) return;
+        TableDefinition table = catalog.find(request.tableName());
+        if (table != null && table.isGlobal()) {
+            // DynamoDB's text (terraform-aws-modules/terraform-aws-dynamodb-table#30).
+            throw new ValidationException("One or more parameter values were invalid: Disabling Stream is not allowed"
+                    + " for a Global Table replica.");
+        }
+    }
+
+    /** Keeps (durably) that {@code regions} must be told the table's current group. */
+    private synchronized void announceLater(String tableName, Set<String> regions) {
+        generations.merge(tableName, 1L, Long::sum);
+        Set<String> pending = new LinkedHashSet<>(pendingAnnouncement(tableName));
+        pending.addAll(regions);
+        storage.putMeta(ANNOUNCE_PREFIX + tableName, String.join(",", pending).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<String> pendingAnnouncement(String tableName) {
+        byte[] bytes = storage.getMeta(ANNOUNCE_PREFIX + tableName);
+        if (bytes == null || bytes.length == 0) return List.of();
+        return List.of(new String(bytes, StandardCharsets.UTF_8).split(","));
+    }
+
+    // ---- ReplicationApi: what peers call ----
+
+    @Override
+    public Void putReplicaGroup(ReplicaGroupInput request) {
+        String name = request.table().tableName();
+        TableDefinition table = catalog.find(name);
+        Replica own = null;
+        for (ReplicaGroupInput.Replica r : request.replicas()) {
+            if (r.regionName().equals(region)) own = new Replica(r.regionName(), r.status());
+        }
+        if (own == null) {
+            // This region is a member no more: its replica goes (DynamoDB deletes it with its items).
+            if (table != null && table.replication() != null) {
+                tables.deleteTable(DeleteTableInput.builder().tableName(name).build());
+                log.info("Replica of {} in {} deleted: removed from the global table", name, region);
+            }
+            return null;
+        }
+        if (table == null) {
+            tables.createTable(request.table());
+            log.info("Replica of {} created in {}", name, region);
+        }
+        catalog.update(name, t -> {
+            ReplicationSettings settings = t.replication() != null ? t.replication()
+                    : new ReplicationSettings(catalog.allocateId(), List.of());
+            List<Replica> members = new ArrayList<>();
+            for (ReplicaGroupInput.Replica r : request.replicas()) {
+                if (r.regionName().equals(region)) continue;
+                Replica known = settings.replica(r.regionName());
+                // Statuses only move forward: an older announcement may arrive after a newer one.
+                boolean active = ReplicationSettings.ACTIVE.equals(r.status())
+                        || (known != null && ReplicationSettings.ACTIVE.equals(known.status()));
+                members.add(new Replica(r.regionName(), active ? ReplicationSettings.ACTIVE : r.status()));
+            }
+            return t.withReplication(new ReplicationSettings(settings.versionsStorageId(), members));
+        });
+        wake();
+        return null;
+    }
+
+    @Override
+    public Void applyChanges(ApplyChangesInput request) {
+        TableDefinition table = catalog.require(request.tableName());
+        if (table.replication() == null) {
+            // Not yet a replica here (the announcement is on its way): the sender retries.
+            throw new ResourceNotFoundException("Requested resource not found: Table: " + table.name()
+                    + " is not a replica in " + region);
+        }
+        for (ApplyChangesInput.Change change : request.changes()) {
+            ItemKey key = ItemKey.ofKey(table, change.key());
+            items.applyReplicated(table, key, change.item(),
+                    new ItemVersion(change.timestamp(), change.region(), change.item() == null));
+        }
+        return null;
+    }
+
+    // ---- Background: replicators, announcements, trimming ----
+
+    private void wake() {
+        synchronized (signal) {
+            changed = true;
+            signal.notifyAll();
+        }
+    }
+
+    private void wakeReplicators(TableDefinition table) {
+        List<Replicator> each;
+        synchronized (replicators) {
+            each = List.copyOf(replicators.values());
+        }
+        for (Replicator r : each) {
+            if (r.table().id() == table.id()) r.wake();
+        }
+    }
+
+    private void maintain() {
+        while (running) {
+            try {
+                synchronized (signal) {
+                    if (!changed) signal.wait(MAINTENANCE_MILLIS);
+                    changed = false;
+                }
+                if (!running) break;
+                reconcile();
+                announce();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Global tables maintenance failed (retrying): {}", e.toString());
+            }
+        }
+    }
+
+    /** Starts a replicator for each (global table, peer) that has none, and stops those no longer wanted. */
+    private void reconcile() {
+        Map<String, TableDefinition> wanted = new HashMap<>();
+        Map<String, String> peerOf = new HashMap<>();
+        for (TableDefinition t : catalog.tables()) {
+            if (!t.isGlobal()) continue;
+            for (Replica r : t.replication().replicas()) {
+                if (!peers.containsKey(r.region())) continue;
+                wanted.put(t.id() + "/" + r.region(), t);
+                peerOf.put(t.id() + "/" + r.region(), r.region());
+            }
+        }
+        List<Replicator> stopped = new ArrayList<>();
+        synchronized (replicators) {
+            replicators.entrySet().removeIf(e -> {
+                if (wanted.containsKey(e.getKey())) return false;
+                stopped.add(e.getValue());
+                return true;
+            });
+            for (Map.Entry<String, TableDefinition> e : wanted.entrySet()) {
+                if (replicators.containsKey(e.getKey())) continue;
+                String peer = peerOf.get(e.getKey());
+                Replicator r = new Replicator(e.getValue(), region, peer, peers.get(peer), storage, catalog,
+                        this::copied, () -> trim(e.getValue()));
+                replicators.put(e.getKey(), r);
+                r.start();
+            }
+        }
+        for (Replicator r : stopped) {
+            r.stop();
+            r.forget();
+            TableDefinition live = catalog.find(r.table().name());
+            if (live == null || live.id() != r.table().id()) {
+                // The table is gone: so are its log and versions.
+                storage.trimLog(ItemVersions.logName(r.table().id()), Long.MAX_VALUE);
+                storage.dropTable(r.table().replication().versionsStorageId());
+            }
+        }
+    }
+
+    /**
+     * The first copy from this region to a peer is done: the peer's replica is ACTIVE as this region
+     * sees it (every region copies what it holds to a new member, and reports it ACTIVE once done). Not
+     * announced: only the region that ran ReplicaUpdates tells others the group, so that a region whose
+     * view is older never overrules a newer one.
+     */
+    private void copied(Replicator replicator) {
+        catalog.updateIfPresent(replicator.table(), t -> {
+            Replica known = t.replication() == null ? null : t.replication().replica(replicator.peerRegion());
+            if (known == null || ReplicationSettings.ACTIVE.equals(known.status())) return t;
+            return t.withReplication(t.replication().with(new Replica(known.region(), ReplicationSettings.ACTIVE)));
+        });
+    }
+
+    /** Sends each pending announcement to the regions that have not acknowledged it yet. */
+    private void announce() {
+        for (String key : storage.listMeta(ANNOUNCE_PREFIX).keySet()) {
+            String name = key.substring(ANNOUNCE_PREFIX.length());
+            long generation;
+            synchronized (this) {
+                generation = generations.getOrDefault(name, 0L);
+            }
+            TableDefinition table = catalog.find(name);
+            List<String> failed = new ArrayList<>();
+            if (table != null && table.replication() != null) {
+                ReplicaGroupInput group = group(table);
+                for (String target : pendingAnnouncement(name)) {
+                    ReplicationApi peer = peers.get(target);
+                    if (peer == null) continue;
+                    try {
+                        peer.putReplicaGroup(group);
+                    } catch (RuntimeException e) {
+                        log.warn("Telling {} the replicas of {} failed (retrying): {}", target, name, e.toString());
+                        failed.add(target);
+                    }
+                }
+            }
+            synchronized (this) {
+                // A newer announcement queued meanwhile stays whole; else only the regions that failed remain.
+                if (generations.getOrDefault(name, 0L) != generation) continue;
+                storage.putMeta(key, failed.isEmpty() ? null : String.join(",", failed).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** Trims a table's log through what every peer has acknowledged. */
+    private void trim(TableDefinition table) {
+        long through = Long.MAX_VALUE;
+        int count = 0;
+        synchronized (replicators) {
+            for (Replicator r : replicators.values()) {
+                if (r.table().id() != table.id()) continue;
+                through = Math.min(through, r.checkpoint());
+                count++;
+            }
+        }
+        TableDefinition live = catalog.find(table.name());
+        // Only when every replica has a running replicator: a peer not configured here still needs the log.
+        if (live == null || live.replication() == null || count < live.replication().replicas().size()) return;
+        if (through > 0 && through != Long.MAX_VALUE) storage.trimLog(ItemVersions.logName(table.id()), through);
+    }
+
+    /** The group as this region knows it, and what creates the table where it is missing. */
+    private ReplicaGroupInput group(TableDefinition t) {
+        List<ReplicaGroupInput.Replica> replicas = new ArrayList<>();
+        replicas.add(new ReplicaGroupInput.Replica(region, ReplicationSettings.ACTIVE));
+        for (Replica r : t.replication().replicas()) replicas.add(new ReplicaGroupInput.Replica(r.region(), r.status()));
+        return new ReplicaGroupInput(createTableInput(t), replicas);
+    }
+
+    /** CreateTable for a replica: same keys, indexes and billing, and the stream replicas need. */
+    private static CreateTableInput createTableInput(TableDefinition t) {
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        t.attributeDefinitions().forEach((name, type) -> attributes.add(new AttributeDefinition(name, type)));
+        List<GlobalSecondaryIndex> indexes = null;
+        if (!t.globalIndexes().isEmpty()) {
+            indexes = new ArrayList<>();
+            for (GlobalIndex index : t.globalIndexes()) {
+                List<String> nonKey = index.projectionType().equals(GlobalIndex.INCLUDE) ? index.nonKeyAttributes() : null;
+                indexes.add(GlobalSecondaryIndex.builder().indexName(index.name())
+                        .keySchema(index.keySchema().describe())
+                        .projection(new Projection(index.projectionType(), nonKey)).build());
+            }
+        }
+        return CreateTableInput.builder()
+                .tableName(t.name())
+                .attributeDefinitions(attributes)
+                .keySchema(t.keySchema().describe())
+                .globalSecondaryIndexes(indexes)
+                .billingMode(t.billingMode())
+                .streamSpecification(new StreamSpecification(true, StreamSettings.NEW_AND_OLD_IMAGES))
+                .tableClass(t.tableClass())
+                .build();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        try {
+            maintenance.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Replicator> each;
+        synchronized (replicators) {
+            each = List.copyOf(replicators.values());
+            replicators.clear();
+        }
+        for (Replicator r : each) r.stop();
+    }
+}

@@ -1,0 +1,236 @@
+package dev.flywheel.engine.replication;
+
+import dev.flywheel.engine.item.ItemCodec;
+import dev.flywheel.engine.item.ItemVersion;
+import dev.flywheel.engine.item.ItemVersions;
+import dev.flywheel.engine.item.KeyEncoding;
+import dev.flywheel.engine.table.Catalog;
+import dev.flywheel.engine.table.TableDefinition;
+import dev.flywheel.model.AttributeValue;
+import dev.flywheel.model.replication.ApplyChangesInput;
+import dev.flywheel.model.replication.ReplicationApi;
+import dev.flywheel.storage.LogEntry;
+import dev.flywheel.storage.Page;
+import dev.flywheel.storage.ReadLimits;
+import dev.flywheel.storage.Row;
+import dev.flywheel.storage.RowKey;
+import dev.flywheel.storage.Storage;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one global table's local changes to one other region, on a thread of its own.
+ *
+ * <p>First, once per (table, peer), a full copy: the checkpoint is set to the end of the table's
+ * replication log, then every item and every tombstone is sent with its version. Then, forever, the log
+ * after the checkpoint, in batches; the checkpoint (metadata {@code replication/<table id>/<region>})
+ * moves only after the peer acknowledged a batch. A crash resends at most one batch, and the peer's last
+ * writer wins makes a resent change a no-op, so nothing is lost nor applied twice. The copy overlaps
+ * the log (a write during the copy is sent by both): harmless for the same reason.
+ *
+ * <p>A peer that cannot be reached is retried with a growing pause (up to {@link #MAX_BACKOFF_MILLIS});
+ * the log keeps growing meanwhile, and the peer catches up when it returns.
+ */
+final class Replicator implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+    static final int BATCH = 100;
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+    private static final long IDLE_WAIT_MILLIS = 100;
+
+    private final TableDefinition table;
+    private final String region;
+    private final String peerRegion;
+    private final ReplicationApi peer;
+    private final Storage storage;
+    private final Catalog catalog;
+    private final Consumer<Replicator> onCopied;
+    private final Runnable onProgress;
+    private final Object signal = new Object();
+    private volatile boolean running = true;
+    private volatile boolean woken;
+    private volatile long checkpoint;
+    private Thread thread;
+
+    Replicator(TableDefinition table, String region, String peerRegion, ReplicationApi peer, Storage storage,
+               Catalog catalog, Consumer<Replicator> onCopied, Runnable onProgress) {
+        this.table = table;
+        this.region = region;
+        this.peerRegion = peerRegion;
+        this.peer = peer;
+        this.storage = storage;
+        this.catalog = catalog;
+        this.onCopied = onCopied;
+        this.onProgress = onProgress;
+    }
+
+    TableDefinition table() { return table; }
+    String peerRegion() { return peerRegion; }
+
+    /** The last log sequence the peer acknowledged (what the log may be trimmed through). */
+    long checkpoint() { return checkpoint; }
+
+    void start() {
+        thread = Thread.ofPlatform().daemon().name("flywheel-replication-" + table.name() + "-" + peerRegion).start(this);
+    }
+
+    /** Wakes the thread: the log grew. */
+    void wake() {
+        synchronized (signal) {
+            woken = true;
+            signal.notifyAll();
+        }
+    }
+
+    /** Stops the thread, waiting for the batch in flight; the checkpoint stays for a later start. */
+    void stop() {
+        running = false;
+        wake();
+        if (thread != null && thread != Thread.currentThread()) {
+            try {
+                thread.join(MAX_BACKOFF_MILLIS * 2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Forgets the durable state of this (table, peer): the peer is a replica no more. */
+    void forget() {
+        storage.putMeta(checkpointKey(), null);
+        storage.putMeta(copiedKey(), null);
+    }
+
+    private String checkpointKey() { return "replication/" + table.id() + "/" + peerRegion + "/checkpoint"; }
+    private String copiedKey() { return "replication/" + table.id() + "/" + peerRegion + "/copied"; }
+
+    @Override
+    public void run() {
+        long backoff = 0;
+        while (running) {
+            try {
+                if (backoff > 0) pause(backoff);
+                if (!running) break;
+                if (storage.getMeta(copiedKey()) == null) {
+                    copy();
+                    storage.putMeta(copiedKey(), new byte[] {1});
+                    onCopied.accept(this);
+                }
+                checkpoint = readCheckpoint();
+                while (running) {
+                    if (!sendBatch()) pause(IDLE_WAIT_MILLIS);
+                }
+                backoff = 0;
+            } catch (RuntimeException e) {
+                backoff = Math.min(MAX_BACKOFF_MILLIS, Math.max(100, backoff * 2));
+                log.warn("Replicating {} to {} failed (retrying in {} ms): {}", table.name(), peerRegion, backoff,
+                        e.toString());
+            }
+        }
+    }
+
+    /** Sends the next batch of the log, if any; false when there was nothing to send. */
+    private boolean sendBatch() {
+        List<LogEntry> entries = storage.readLog(ItemVersions.logName(table.id()), checkpoint, BATCH);
+        if (entries.isEmpty()) return false;
+        List<ApplyChangesInput.Change> changes = new ArrayList<>(entries.size());
+        for (LogEntry entry : entries) {
+            ItemVersions.Record record = ItemVersions.Record.decode(entry.payload());
+            changes.add(new ApplyChangesInput.Change(record.keyAttributes(), record.itemAttributes(),
+                    record.version().timestamp(), record.version().region()));
+        }
+        peer.applyChanges(new ApplyChangesInput(table.name(), region, changes));
+        checkpoint = entries.getLast().sequence();
+        storage.putMeta(checkpointKey(), ByteBuffer.allocate(8).putLong(checkpoint).array());
+        onProgress.run();
+        return true;
+    }
+
+    private long readCheckpoint() {
+        byte[] bytes = storage.getMeta(checkpointKey());
+        return bytes == null ? 0 : ByteBuffer.wrap(bytes).getLong();
+    }
+
+    /**
+     * Sends every item and tombstone. The checkpoint is set first, at the log's end once every write
+     * that did not yet know the table was global has ended: what the copy misses, the log has.
+     */
+    private void copy() {
+        catalog.awaitWritesInFlight();
+        long end = 0;
+        for (List<LogEntry> entries = storage.readLog(ItemVersions.logName(table.id()), 0, 1000); !entries.isEmpty();
+             entries = storage.readLog(ItemVersions.logName(table.id()), end, 1000)) {
+            end = entries.getLast().sequence();
+        }
+        storage.putMeta(checkpointKey(), ByteBuffer.allocate(8).putLong(end).array());
+        long versionsId = table.replication().versionsStorageId();
+        long items = 0;
+        List<ApplyChangesInput.Change> batch = new ArrayList<>(BATCH);
+        RowKey after = null;
+        while (running) {
+            Page page = storage.scan(table.id(), 0, 1, after, ReadLimits.rows(BATCH));
+            for (Row row : page.rows()) {
+                byte[] stored = storage.get(versionsId, row.partitionKey(), row.sortKey());
+                // An item written before the table became global has no version: the oldest there is.
+                ItemVersion version = stored == null ? new ItemVersion(0, region, false) : ItemVersion.decode(stored);
+                Map<String, AttributeValue> item = ItemCodec.decode(row.value());
+                batch.add(new ApplyChangesInput.Change(key(row), item, version.timestamp(), version.region()));
+                after = row.key();
+            }
+            items += page.rows().size();
+            flush(batch);
+            if (page.stopReason() == Page.StopReason.EXHAUSTED) break;
+            log.info("Copying {} to {}: {} items sent", table.name(), peerRegion, items);
+        }
+        long tombstones = 0;
+        after = null;
+        while (running) {
+            Page page = storage.scan(versionsId, 0, 1, after, ReadLimits.rows(BATCH));
+            for (Row row : page.rows()) {
+                ItemVersion version = ItemVersion.decode(row.value());
+                if (version.deleted()) {
+                    batch.add(new ApplyChangesInput.Change(key(row), null, version.timestamp(), version.region()));
+                    tombstones++;
+                }
+                after = row.key();
+            }
+            flush(batch);
+            if (page.stopReason() == Page.StopReason.EXHAUSTED) break;
+        }
+        log.info("Copied {} to {}: {} items, {} deletions", table.name(), peerRegion, items, tombstones);
+    }
+
+    private void flush(List<ApplyChangesInput.Change> batch) {
+        if (batch.isEmpty()) return;
+        peer.applyChanges(new ApplyChangesInput(table.name(), region, List.copyOf(batch)));
+        batch.clear();
+    }
+
+    /** The key attributes of a row of the table or of its versions (same keys). */
+    private Map<String, AttributeValue> key(Row row) {
+        Map<String, AttributeValue> key = new LinkedHashMap<>(4);
+        key.put(table.hashKey().name(), KeyEncoding.decode(table.hashKey().type(), row.partitionKey()));
+        if (table.rangeKey() != null) {
+            key.put(table.rangeKey().name(), KeyEncoding.decode(table.rangeKey().type(), row.sortKey()));
+        }
+        return key;
+    }
+
+    /** Waits {@code millis}, or less if woken since the last pause. */
+    private void pause(long millis) {
+        synchronized (signal) {
+            try {
+                if (!woken) signal.wait(millis);
+                woken = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+}
