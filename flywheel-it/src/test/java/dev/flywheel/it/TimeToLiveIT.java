@@ -3,12 +3,16 @@ package dev.flywheel.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.*;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -96,6 +100,30 @@ class TimeToLiveIT {
             assertThat(r.userIdentity().principalId()).isEqualTo("dynamodb.amazonaws.com");
         });
         assertThat(removes).extracting(r -> r.dynamodb().oldImage()).contains(expired);
+    }
+
+    @Test
+    @Tag("slow")
+    void theServersOwnSweeperDeletesExpiredItemsWithinItsInterval(@TempDir Path dataDir) throws Exception {
+        try (ServerProcess process = ServerProcess.jar(dataDir, "--ttl-interval-seconds", "1");
+             DynamoDbClient client = Clients.sync(process.endpoint())) {
+            String name = TablesIT.uniqueName("ttl");
+            client.createTable(TablesIT.hashAndRange(name).build());
+            client.updateTimeToLive(b -> b.tableName(name).timeToLiveSpecification(t -> t.enabled(true).attributeName("expires")));
+            long now = Instant.now().getEpochSecond();
+            client.putItem(b -> b.tableName(name).item(item("expired", AttributeValue.fromN(Long.toString(now - 1)))));
+            client.putItem(b -> b.tableName(name).item(item("future", AttributeValue.fromN(Long.toString(now + 3600)))));
+
+            // A bounded wait, not a timing assertion: a one-second sweeper has had thirty chances by then.
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            List<String> left;
+            do {
+                Thread.sleep(200);
+                left = client.scan(b -> b.tableName(name)).items().stream().map(i -> i.get("pk").s()).toList();
+            } while (left.contains("expired") && Instant.now().isBefore(deadline));
+
+            assertThat(left).as("items left after the sweeper's intervals").containsExactly("future");
+        }
     }
 
     @Test
