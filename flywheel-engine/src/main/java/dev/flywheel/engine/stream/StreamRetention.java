@@ -8,8 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.flywheel.engine.PeriodicTask;
 
 /**
  * Keeps streams as DynamoDB does, once a minute: records older than 24 hours are trimmed; an open
@@ -22,48 +21,30 @@ public final class StreamRetention implements AutoCloseable {
     static final Duration RETENTION = Duration.ofHours(24);
     private static final Duration PERIOD = Duration.ofMinutes(1);
     private static final int BATCH = 1000;
-    private static final Logger log = LoggerFactory.getLogger(StreamRetention.class);
 
     private final StreamCatalog streams;
     private final Storage storage;
     private final Clock clock;
     private final Duration shardLifetime;
-    private final Thread thread;
-    private volatile boolean closed;
+    private final PeriodicTask task;
 
     public StreamRetention(StreamCatalog streams, Storage storage, Clock clock, Duration shardLifetime) {
         this.streams = streams;
         this.storage = storage;
         this.clock = clock;
         this.shardLifetime = shardLifetime;
-        this.thread = Thread.ofPlatform().name("flywheel-stream-retention").daemon().unstarted(this::run);
+        this.task = new PeriodicTask("stream-retention", PERIOD, this::pass);
     }
 
     public void start() {
-        thread.start();
-    }
-
-    private void run() {
-        while (!closed) {
-            try {
-                pass();
-            } catch (RuntimeException e) {
-                if (closed) return;
-                log.error("Stream retention failed; retrying", e);
-            }
-            try {
-                Thread.sleep(PERIOD);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        task.start();
     }
 
     /** One turn over every stream, as the thread takes each minute (tests call it to skip the wait). */
     public void pass() {
         Instant now = clock.instant();
         for (StreamDescriptor d : streams.all()) {
-            if (closed) return;
+            if (task.isClosed()) return;
             if (!d.enabled() && d.disabled().plus(RETENTION).isBefore(now)) {
                 streams.forget(d.logId());
                 continue;
@@ -91,14 +72,6 @@ public final class StreamRetention implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        thread.interrupt();
-        if (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        task.close();
     }
 }

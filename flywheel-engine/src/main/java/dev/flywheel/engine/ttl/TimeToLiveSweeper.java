@@ -1,5 +1,6 @@
 package dev.flywheel.engine.ttl;
 
+import dev.flywheel.engine.PeriodicTask;
 import dev.flywheel.engine.item.ChangeOrigin;
 import dev.flywheel.engine.item.ItemCodec;
 import dev.flywheel.engine.item.ItemKey;
@@ -48,22 +49,19 @@ public final class TimeToLiveSweeper implements AutoCloseable {
     private final Storage storage;
     private final ItemStore items;
     private final Clock clock;
-    private final Duration interval;
-    private final Thread thread;
+    private final PeriodicTask task;
     private final AtomicLong deleted = new AtomicLong();
-    private volatile boolean closed;
 
     public TimeToLiveSweeper(Catalog catalog, Storage storage, ItemStore items, Clock clock, Duration interval) {
         this.catalog = catalog;
         this.storage = storage;
         this.items = items;
         this.clock = clock;
-        this.interval = interval;
-        this.thread = Thread.ofPlatform().name("flywheel-ttl-sweeper").daemon().unstarted(this::run);
+        this.task = new PeriodicTask("ttl-sweeper", interval, this::sweep);
     }
 
     public void start() {
-        thread.start();
+        task.start();
     }
 
     /** How many expired items this sweeper deleted since it started. */
@@ -71,26 +69,10 @@ public final class TimeToLiveSweeper implements AutoCloseable {
         return deleted.get();
     }
 
-    private void run() {
-        while (!closed) {
-            try {
-                sweep();
-            } catch (RuntimeException e) {
-                if (closed) return;
-                log.error("Time to live sweep failed; retrying at the next interval", e);
-            }
-            try {
-                Thread.sleep(interval);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
     /** One pass over every table with time to live enabled. */
     public void sweep() {
         for (TableDefinition table : catalog.tables()) {
-            if (closed) return;
+            if (task.isClosed()) return;
             TimeToLiveSettings ttl = table.timeToLive();
             if (ttl != null && ttl.enabled()) sweep(table, ttl.attributeName());
         }
@@ -102,7 +84,7 @@ public final class TimeToLiveSweeper implements AutoCloseable {
         for (KeyAttribute key : table.keyAttributes()) names.add(key.name());
         RowKey after = null;
         long count = 0, rows = 0, started = System.nanoTime();
-        while (!closed) {
+        while (!task.isClosed()) {
             pace(rows, started);
             Page page = storage.scan(table.id(), 0, 1, after, ReadLimits.rows(PAGE_ROWS));
             rows += page.rows().size();
@@ -161,15 +143,7 @@ public final class TimeToLiveSweeper implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        thread.interrupt();
-        if (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        task.close();
     }
 
     /** Abandons a deletion: the item was updated meanwhile and is no longer expired. */
