@@ -185,23 +185,18 @@ public final class StreamOperations {
         if (shard == null) throw new ResourceNotFoundException("Requested resource not found: Shard does not exist");
         List<Record> records = new ArrayList<>(entries.size());
         long bytes = 0, position = iterator.afterSequence();
-        boolean full = entries.size() == limit;
         for (LogEntry entry : entries) {
-            if (entry.sequence() > shard.lastSequence()) {
-                full = false;
-                break;
-            }
+            if (entry.sequence() > shard.lastSequence()) break;
             Record record = record(d, entry);
             bytes += record.dynamodb().sizeBytes();
-            if (bytes > MAX_RESPONSE_BYTES && !records.isEmpty()) {
-                full = true;
-                break;
-            }
+            if (bytes > MAX_RESPONSE_BYTES && !records.isEmpty()) break;
             records.add(record);
             position = entry.sequence();
         }
-        // A closed shard read to its end has no next iterator: its reader moves on to the child.
-        boolean ended = !shard.isOpen() && (position >= shard.lastSequence() || !full);
+        // A closed shard read to its end has no next iterator: its reader moves on to the child. The end is
+        // its last record, which exists (a shard closes at the log's last readable record); a shard closed
+        // after the read may still hold records the read did not see, so only reaching it ends the shard.
+        boolean ended = !shard.isOpen() && position >= shard.lastSequence();
         String next = ended ? null : iterator.after(position, now).encode(streams.arn(d));
         return new GetRecordsOutput(records, next);
     }

@@ -38,6 +38,8 @@ class ShardRolloverRaceTest {
     private final TreeMapStorage delegate = new TreeMapStorage();
     /** Run once, just before the storage's next log read: the moment between GetRecords finding the shard and reading it. */
     private volatile Runnable beforeNextLogRead;
+    /** Run once, just after the storage's next log read: the moment between GetRecords reading and finding the shard's end. */
+    private volatile Runnable afterNextLogRead;
     private final FlywheelEngine engine = new FlywheelEngine(hooked(delegate),
             new EngineConfig("us-east-1", "000000000000", "localhost", clock).withShardLifetime(Duration.ofHours(4)));
 
@@ -49,11 +51,18 @@ class ShardRolloverRaceTest {
                         beforeNextLogRead = null;
                         hook.run();
                     }
+                    Object result;
                     try {
-                        return method.invoke(storage, args);
+                        result = method.invoke(storage, args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
+                    Runnable after = afterNextLogRead;
+                    if (after != null && method.getName().equals("readLog")) {
+                        afterNextLogRead = null;
+                        after.run();
+                    }
+                    return result;
                 });
     }
 
@@ -104,5 +113,32 @@ class ShardRolloverRaceTest {
                 .streamDescription().shards();
         assertThat(shards).hasSize(2);
         assertThat(keys(read(arn, shards.get(1)))).containsExactly("b");
+    }
+
+    @Test
+    void aShardClosedJustAfterTheReadStillGivesTheRecordsTheReadMissed() {
+        engine.createTable(CreateTableInput.builder().tableName("things").billingMode("PAY_PER_REQUEST")
+                .attributeDefinitions(List.of(new AttributeDefinition("pk", "S")))
+                .keySchema(List.of(new KeySchemaElement("pk", "HASH")))
+                .streamSpecification(new StreamSpecification(true, "KEYS_ONLY")).build());
+        String arn = engine.listStreams(ListStreamsInput.builder().build()).streams().getFirst().streamArn();
+        put("a");
+        clock.advance(Duration.ofHours(5));   // the shard is old enough to roll over at the next maintenance
+        Shard parent = engine.describeStream(DescribeStreamInput.builder().streamArn(arn).build())
+                .streamDescription().shards().getFirst();
+        String iterator = engine.getShardIterator(GetShardIteratorInput.builder().streamArn(arn)
+                .shardId(parent.shardId()).shardIteratorType("TRIM_HORIZON").build()).shardIterator();
+
+        afterNextLogRead = () -> {
+            put("b");                     // the parent's, but written after the read
+            engine.maintainStreams();     // closes the parent after "b"
+        };
+        GetRecordsOutput first = engine.getRecords(GetRecordsInput.builder().shardIterator(iterator).build());
+        assertThat(keys(first)).containsExactly("a");
+        assertThat(first.nextShardIterator()).as("the parent still holds b").isNotNull();
+
+        GetRecordsOutput second = engine.getRecords(GetRecordsInput.builder().shardIterator(first.nextShardIterator()).build());
+        assertThat(keys(second)).containsExactly("b");
+        assertThat(second.nextShardIterator()).as("now read to its end").isNull();
     }
 }
