@@ -78,9 +78,11 @@ final class GlobalIndexRequests {
         return nonKey == null ? List.of() : nonKey;
     }
 
-    private static KeySchema keySchema(Requested index, Map<String, String> definitions) {
-        List<KeySchemaElement> elements = index.keySchema();
-        List<String> names = elements.stream().map(KeySchemaElement::attributeName).toList();
+    /**
+     * The checks an index's KeySchema gets first, global or local, in DynamoDB's order: its attributes
+     * defined, two different names, HASH first.
+     */
+    static void checkKeyElements(List<KeySchemaElement> elements, List<String> names, Map<String, String> definitions) {
         if (!definitions.keySet().containsAll(names)) {
             throw new ValidationException(INVALID + "Some index key attributes are not defined in AttributeDefinitions."
                     + " Keys: " + names + ", AttributeDefinitions: " + List.copyOf(definitions.keySet()));
@@ -91,6 +93,12 @@ final class GlobalIndexRequests {
         if (!"HASH".equals(elements.get(0).keyType())) {
             throw new ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
         }
+    }
+
+    private static KeySchema keySchema(Requested index, Map<String, String> definitions) {
+        List<KeySchemaElement> elements = index.keySchema();
+        List<String> names = elements.stream().map(KeySchemaElement::attributeName).toList();
+        checkKeyElements(elements, names, definitions);
         // DynamoDB now accepts up to four HASH and four RANGE attributes in an index key ("multi-attribute
         // keys"); Flywheel keeps one of each for now, and says so rather than misreading the schema.
         Unsupported.whenTrue(elements.size() > 2 || (elements.size() == 2 && !"RANGE".equals(elements.get(1).keyType())),

@@ -52,16 +52,7 @@ final class LocalIndexRequests {
     private static KeySchema keySchema(LocalSecondaryIndex index, KeySchema table, Map<String, String> definitions) {
         List<KeySchemaElement> elements = index.keySchema();
         List<String> names = elements.stream().map(KeySchemaElement::attributeName).toList();
-        if (!definitions.keySet().containsAll(names)) {
-            throw new ValidationException(INVALID + "Some index key attributes are not defined in AttributeDefinitions."
-                    + " Keys: " + names + ", AttributeDefinitions: " + List.copyOf(definitions.keySet()));
-        }
-        if (elements.size() == 2 && names.get(0).equals(names.get(1))) {
-            throw new ValidationException("Both the Hash Key and the Range Key element in the KeySchema have the same name");
-        }
-        if (!"HASH".equals(elements.get(0).keyType())) {
-            throw new ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-        }
+        GlobalIndexRequests.checkKeyElements(elements, names, definitions);
         if (elements.size() == 2 && !"RANGE".equals(elements.get(1).keyType())) {
             throw new ValidationException("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
         }
