@@ -5,12 +5,14 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class RequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
     static final int MAX_QUEUED_REQUESTS = 16;
+    private static final int LINGER_SECONDS = 5;
 
     /** The user event that asks a connection to finish its requests and close (server shutdown). */
     enum Drain { INSTANCE }
@@ -47,6 +50,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private int queued;
     private boolean draining;
     private boolean closing;
+    /** Set when a body too large to read was refused: the rest of it may still be arriving. */
+    private boolean unreadUpload;
 
     RequestHandler(DynamoDbEndpoint endpoint, Executor executor, int maxRequestBytes) {
         this.endpoint = endpoint;
@@ -72,6 +77,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (message instanceof OversizedRequest oversized) {
             RequestEntityTooLargeException error = new RequestEntityTooLargeException(tooLargeMessage);
+            unreadUpload = true;
             enqueue(ctx, () -> endpoint.error(error, Answer.AMZ_JSON_1_0), oversized.version(), false);
         } else {
             ctx.fireChannelRead(message);
@@ -121,10 +127,27 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         ChannelFuture written = ctx.writeAndFlush(answer.toHttpResponse(ctx.alloc(), version, keepOpen));
         if (!keepOpen) {
             closing = true;
-            written.addListener(ChannelFutureListener.CLOSE);
+            written.addListener(unreadUpload ? f -> closeAfterTheUpload(ctx) : ChannelFutureListener.CLOSE);
         } else if (!closing && queued < MAX_QUEUED_REQUESTS) {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /**
+     * Closes a connection whose client may still be sending a body too large to read. Closing with data
+     * unread makes the kernel reset the connection, and a client still sending then loses the answer
+     * already written (it sees no response at all): so the answer is followed by a FIN, what still
+     * arrives is read and dropped (the aggregator discards an oversized body's content), and the
+     * connection closes when the client closes it, or after {@value #LINGER_SECONDS} seconds.
+     */
+    private static void closeAfterTheUpload(ChannelHandlerContext ctx) {
+        if (!(ctx.channel() instanceof DuplexChannel duplex)) {
+            ctx.close();
+            return;
+        }
+        duplex.shutdownOutput();
+        ctx.channel().config().setAutoRead(true);
+        ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
     }
 
     /** A connection that fails is closed, never left hanging; a reset by the client is routine. */
