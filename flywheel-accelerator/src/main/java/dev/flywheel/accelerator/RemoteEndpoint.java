@@ -7,21 +7,18 @@ import dev.flywheel.protocol.auth.RequestSigner;
 import dev.flywheel.protocol.json.ErrorJsonReader;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One AWS JSON 1.0 endpoint reached over HTTP with the JDK's client: posts a body for an operation,
+ * One AWS JSON 1.0 endpoint reached over HTTP ({@link KeepAliveHttpClient}): posts a body for an operation,
  * signed with SigV4, and returns the response body, or throws the error the endpoint answered as the
  * same {@link DynamoDbException} (type and message), so the accelerator's callers see it unchanged.
  *
@@ -39,7 +36,7 @@ final class RemoteEndpoint {
     private final String targetPrefix;
     private final RequestSigner signer;
     private final Duration requestTimeout;
-    private final HttpClient client;
+    private final KeepAliveHttpClient client;
     private final Clock clock;
 
     /**
@@ -48,13 +45,12 @@ final class RemoteEndpoint {
     RemoteEndpoint(URI uri, String targetPrefix, RequestSigner signer, Duration connectTimeout,
             Duration requestTimeout, Clock clock) {
         this.uri = uri.getPath().isEmpty() ? uri.resolve("/") : uri;
-        this.host = hostHeader(uri);
+        this.host = KeepAliveHttpClient.hostHeader(uri);
         this.targetPrefix = targetPrefix;
         this.signer = signer;
         this.requestTimeout = requestTimeout;
         this.clock = clock;
-        // HTTP/1.1: DynamoDB's protocol; the JDK would otherwise try an h2c upgrade on plain HTTP.
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.client = new KeepAliveHttpClient(this.uri, connectTimeout);
     }
 
     /**
@@ -70,18 +66,15 @@ final class RemoteEndpoint {
         signed.put("x-amz-date", RequestSigner.amzDate(now));
         signed.put("x-amz-target", target);
         signed.put("content-type", "application/x-amz-json-1.0");
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout)
-                .header("X-Amz-Date", signed.get("x-amz-date"))
-                .header("X-Amz-Target", target)
-                .header("Content-Type", "application/x-amz-json-1.0")
-                .header("Authorization", signer.authorization(signed, body, now))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        HttpResponse<byte[]> response;
+        Map<String, String> headers = Map.of(
+                "X-Amz-Date", signed.get("x-amz-date"),
+                "X-Amz-Target", target,
+                "Content-Type", "application/x-amz-json-1.0",
+                "Authorization", signer.authorization(signed, body, now));
+        KeepAliveHttpClient.Response response;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
+            response = client.post(headers, body, requestTimeout);
+        } catch (TimeoutException e) {
             log.warn("{} to {} timed out: {}", operation, uri, e.getMessage());
             throw new InternalServerError("Internal server error (the accelerator's target did not answer in time)");
         } catch (IOException e) {
@@ -91,10 +84,10 @@ final class RemoteEndpoint {
             Thread.currentThread().interrupt();
             throw new InternalServerError("Internal server error");
         }
-        if (response.statusCode() == 200) {
+        if (response.status() == 200) {
             return response.body();
         }
-        throw error(operation, response.statusCode(), response.body());
+        throw error(operation, response.status(), response.body());
     }
 
     /** The target's error as the same exception; what a body that is not one becomes. */
@@ -105,13 +98,5 @@ final class RemoteEndpoint {
         }
         log.warn("{} to {} answered {} with a body that is not an AWS JSON error", operation, uri, status);
         return status == 413 ? new RequestEntityTooLargeException(null) : new InternalServerError("Internal server error");
-    }
-
-    /** The Host header the JDK client sends: the port only when it is not the scheme's default. */
-    private static String hostHeader(URI uri) {
-        int port = uri.getPort();
-        boolean defaultPort = port == -1 || (port == 80 && "http".equalsIgnoreCase(uri.getScheme()))
-                || (port == 443 && "https".equalsIgnoreCase(uri.getScheme()));
-        return defaultPort ? uri.getHost() : uri.getHost() + ":" + port;
     }
 }
