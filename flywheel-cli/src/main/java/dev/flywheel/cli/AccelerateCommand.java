@@ -2,12 +2,11 @@ package dev.flywheel.cli;
 
 import dev.flywheel.accelerator.Accelerator;
 import dev.flywheel.accelerator.AcceleratorConfig;
-import dev.flywheel.accelerator.MetricsEndpoint;
 import dev.flywheel.accelerator.Target;
 import dev.flywheel.protocol.auth.RequestSigner;
 import dev.flywheel.server.FlywheelServer;
+import dev.flywheel.server.MetricsEndpoint;
 import dev.flywheel.server.ServerConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -102,7 +101,7 @@ final class AccelerateCommand implements Callable<Integer> {
             return 2;
         }
         Target to = Target.of(target, signer).withStreamsEndpoint(streamsTarget == null ? target : streamsTarget);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = MetricsEndpoint.newRegistry();
         AcceleratorConfig config = AcceleratorConfig.defaults().withTtl(ttl).withMaxBytes(maxBytes);
         Accelerator accelerator = noStreams
                 ? new Accelerator(new dev.flywheel.accelerator.RemoteDynamoDb(to), null, config, registry,
@@ -110,7 +109,7 @@ final class AccelerateCommand implements Callable<Integer> {
                 : Accelerator.of(to, config, registry);
         ServerConfig serverConfig = ServerConfig.defaults().withBindAddress(address).withPort(port)
                 .withCredentials(clients.secretsByAccessKeyId()).withAllowUnauthenticated(allowUnauthenticated);
-        FlywheelServer server = new FlywheelServer(serverConfig, accelerator.api());
+        FlywheelServer server = new FlywheelServer(serverConfig, accelerator.api(), null, registry);
         InetSocketAddress bound;
         MetricsEndpoint metrics;
         try {

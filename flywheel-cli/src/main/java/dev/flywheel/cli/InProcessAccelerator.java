@@ -8,6 +8,7 @@ import dev.flywheel.model.DynamoDbStreamsApi;
 import dev.flywheel.server.FlywheelServer;
 import dev.flywheel.server.ServerConfig;
 import dev.flywheel.server.access.AccessControl;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -26,12 +27,16 @@ final class InProcessAccelerator implements AutoCloseable {
     private final Accelerator accelerator;
     private final FlywheelServer server;
 
-    InProcessAccelerator(DynamoDbApi engine, ServerConfig serverConfig, AccessControl accessControl, int port) {
+    /** @param registry where its cache and request meters go; null: measured but not shown */
+    InProcessAccelerator(DynamoDbApi engine, ServerConfig serverConfig, AccessControl accessControl, int port,
+            MeterRegistry registry) {
         // Through Object: the engine implements DynamoDB Streams from issue 9 on, and this compiles either way.
         Object api = engine;
         DynamoDbStreamsApi streams = api instanceof DynamoDbStreamsApi s ? s : null;
-        accelerator = new Accelerator(engine, streams, AcceleratorConfig.defaults(), new SimpleMeterRegistry(),
-                Ticker.systemTicker(), Clock.systemUTC());
+        MeterRegistry meters = registry == null ? new SimpleMeterRegistry() : registry;
+        accelerator = new Accelerator(engine, streams, AcceleratorConfig.defaults(), meters, Ticker.systemTicker(),
+                Clock.systemUTC());
+        // Its requests are not counted in the registry: they would mix with the server's under the same names.
         server = new FlywheelServer(serverConfig.withPort(port), accelerator.api(), accessControl);
         InetSocketAddress bound = server.start();
         log.info("Accelerator listening on port {} in front of this server's engine (TTL {}, streams: {})",

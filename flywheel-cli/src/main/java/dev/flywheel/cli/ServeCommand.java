@@ -10,6 +10,8 @@ import dev.flywheel.engine.FlywheelEngine;
 import dev.flywheel.engine.encryption.Encryption;
 import dev.flywheel.engine.encryption.Keyring;
 import dev.flywheel.server.FlywheelServer;
+import dev.flywheel.server.MetricsEndpoint;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.flywheel.server.ServerConfig;
 import dev.flywheel.server.TlsCertificate;
 import dev.flywheel.server.access.AccessControl;
@@ -106,6 +108,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " server's engine on this port.")
     Integer acceleratorPort;
 
+    @Option(names = "--metrics-port",
+            description = "Serve Prometheus metrics on GET /metrics at this port (of --bind): requests by operation and"
+                    + " outcome, the JVM, and the accelerator's caches with --accelerator-port.")
+    Integer metricsPort;
+
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region named in ARNs. Default: ${DEFAULT-VALUE}.")
     String region;
 
@@ -168,6 +175,7 @@ final class ServeCommand implements Callable<Integer> {
         FlywheelEngine engine = null;
         FlywheelServer server = null;
         InProcessAccelerator accelerator = null;
+        MetricsEndpoint metrics = null;
         InetSocketAddress bound;
         try {
             ServerConfig serverConfig = ServerConfig.defaults()
@@ -179,11 +187,14 @@ final class ServeCommand implements Callable<Integer> {
             engine = new FlywheelEngine(encryption, noIndexMaintenance ? engineConfig.withoutIndexMaintenance() : engineConfig);
             AccessControl accessControl = policies == null ? null
                     : new AccessControl(credentials.principals(), policies, region, ACCOUNT_ID, engine::partitionKeyName);
-            server = new FlywheelServer(serverConfig, engine, accessControl);
+            PrometheusMeterRegistry registry = metricsPort == null ? null : MetricsEndpoint.newRegistry();
+            server = new FlywheelServer(serverConfig, engine, accessControl, registry);
             bound = server.start();
             accelerator = acceleratorPort == null ? null
-                    : new InProcessAccelerator(engine, serverConfig, accessControl, acceleratorPort);
+                    : new InProcessAccelerator(engine, serverConfig, accessControl, acceleratorPort, registry);
+            metrics = registry == null ? null : MetricsEndpoint.start(registry, new InetSocketAddress(address, metricsPort));
         } catch (Exception e) {
+            if (accelerator != null) accelerator.close();
             if (server != null) server.close();
             if (engine != null) engine.close();
             storage.close();
@@ -192,11 +203,13 @@ final class ServeCommand implements Callable<Integer> {
         FlywheelEngine started = engine;
         FlywheelServer serving = server;
         InProcessAccelerator accelerating = accelerator;
+        MetricsEndpoint scraped = metrics;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Flywheel stopping: finishing in-flight requests");
             try {
                 if (accelerating != null) accelerating.close();
+                if (scraped != null) scraped.close();
                 serving.close();
             } finally {
                 // The engine's background work (index maintenance) stops before the storage closes under it.
@@ -210,11 +223,13 @@ final class ServeCommand implements Callable<Integer> {
             }
         }, "flywheel-shutdown"));
         if (tlsSelfSigned) log.info("Self-signed TLS certificate (trust it in clients): {}", tls.certificateChain());
-        log.info("Flywheel {} listening on {}://{}:{} (data: {}, authentication: {}{})",
+        log.info("Flywheel {} listening on {}://{}:{} (data: {}, authentication: {}{}{})",
                 Version.current(), tls == null ? "http" : "https", bound.getAddress().getHostAddress(), bound.getPort(),
                 storageOptions.describe(absoluteDataDir, inMemory, syncWrites),
                 credentials.isEmpty() ? "any signature accepted" : credentials.keys().size() + " access key(s), signatures verified",
-                policies == null ? "" : ", access policies enforced");
+                policies == null ? "" : ", access policies enforced",
+                metrics == null ? "" : ", metrics on http://" + metrics.address().getAddress().getHostAddress() + ":"
+                        + metrics.address().getPort() + "/metrics");
         stopped.await();
         return 0;
     }

@@ -2,6 +2,7 @@ package dev.flywheel.server;
 
 import dev.flywheel.model.DynamoDbException;
 import dev.flywheel.model.DynamoDbException.InternalServerError;
+import dev.flywheel.model.DynamoDbException.UnknownOperationException;
 import dev.flywheel.protocol.auth.RequestAuthenticator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.slf4j.Logger;
@@ -27,11 +28,13 @@ final class DynamoDbEndpoint {
 
     private final RequestInvoker invoker;
     private final RequestAuthenticator authenticator;
+    private final RequestMetrics metrics;
     private final Answer healthy;
 
-    DynamoDbEndpoint(RequestInvoker invoker, RequestAuthenticator authenticator, String region) {
+    DynamoDbEndpoint(RequestInvoker invoker, RequestAuthenticator authenticator, String region, RequestMetrics metrics) {
         this.invoker = invoker;
         this.authenticator = authenticator;
+        this.metrics = metrics;
         // What DynamoDB answers GET /: its host name, and a trailing space.
         this.healthy = new Answer(200, "text/plain", Answer.bytes("healthy: dynamodb." + region + ".amazonaws.com "));
     }
@@ -46,16 +49,29 @@ final class DynamoDbEndpoint {
             return Answer.NOT_FOUND;
         }
         responseType = responseType == null ? Answer.AMZ_JSON_1_0 : responseType;
+        long start = System.nanoTime();
+        Target target = null;
         try {
-            Target target = Target.parse(request.header("X-Amz-Target"));
+            target = Target.parse(request.header("X-Amz-Target"));
             String caller = authenticator.authenticate(request);
-            return new Answer(200, responseType, invoker.invoke(target, caller, request.body(), 0, request.body().length));
+            Answer answer = new Answer(200, responseType, invoker.invoke(target, caller, request.body(), 0, request.body().length));
+            metrics.record(target.operation(), RequestMetrics.OK, System.nanoTime() - start);
+            return answer;
         } catch (DynamoDbException e) {
+            record(target, e, start);
             return error(e, responseType);
         } catch (RuntimeException e) {
             log.error("Unexpected failure answering {}", request.header("X-Amz-Target"), e);
-            return error(new InternalServerError("Internal server error"), responseType);
+            InternalServerError error = new InternalServerError("Internal server error");
+            record(target, error, start);
+            return error(error, responseType);
         }
+    }
+
+    /** An unknown operation is counted under "unknown": clients choose those names, and tags must stay few. */
+    private void record(Target target, DynamoDbException error, long start) {
+        boolean known = target != null && !(error instanceof UnknownOperationException);
+        metrics.record(known ? target.operation() : "unknown", error.code(), System.nanoTime() - start);
     }
 
     /** The answer to {@code error}, with the error's status. */

@@ -3,6 +3,7 @@ package dev.flywheel.server;
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.protocol.auth.RequestAuthenticator;
 import dev.flywheel.server.access.AccessControl;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -62,14 +63,27 @@ public final class FlywheelServer implements AutoCloseable {
      * caller may do everything).
      */
     public FlywheelServer(ServerConfig config, DynamoDbApi api, AccessControl accessControl) {
-        this(config, new JsonProtocolInvoker(api, accessControl), Clock.systemUTC());
+        this(config, api, accessControl, null);
+    }
+
+    /**
+     * A server for {@code api} as above, whose requests are counted and timed in {@code registry} (null:
+     * not measured) as {@code flywheel.requests} by operation and outcome.
+     */
+    public FlywheelServer(ServerConfig config, DynamoDbApi api, AccessControl accessControl, MeterRegistry registry) {
+        this(config, new JsonProtocolInvoker(api, accessControl), Clock.systemUTC(),
+                registry == null ? RequestMetrics.NONE : new RequestMetrics(registry));
     }
 
     FlywheelServer(ServerConfig config, RequestInvoker invoker, Clock clock) {
+        this(config, invoker, clock, RequestMetrics.NONE);
+    }
+
+    private FlywheelServer(ServerConfig config, RequestInvoker invoker, Clock clock, RequestMetrics metrics) {
         this.config = config;
         // DynamoDB and DynamoDB Streams both sign requests for the service "dynamodb".
         RequestAuthenticator authenticator = RequestAuthenticator.create(config.credentials(), "dynamodb", clock);
-        this.endpoint = new DynamoDbEndpoint(invoker, authenticator, config.region());
+        this.endpoint = new DynamoDbEndpoint(invoker, authenticator, config.region(), metrics);
         // Read now, so that a bad certificate is reported before anything listens.
         this.tls = config.tls() == null ? null : config.tls().serverContext();
     }

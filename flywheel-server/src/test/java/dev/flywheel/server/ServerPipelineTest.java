@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,6 +42,8 @@ class ServerPipelineTest {
     private static final String UNKNOWN_OPERATION = "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}";
 
     private final List<FullHttpResponse> responses = new ArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final RequestMetrics metrics = new RequestMetrics(registry);
     private TestInvoker invoker = TestInvoker.echoingOperation();
     private EmbeddedConnection connection;
 
@@ -58,7 +61,7 @@ class ServerPipelineTest {
 
     private EmbeddedConnection connect(Executor executor, int maxRequestBytes) {
         RequestAuthenticator anyWellFormed = RequestAuthenticator.create(Map.of(), "dynamodb", Clock.systemUTC());
-        connection = new EmbeddedConnection(new DynamoDbEndpoint(invoker, anyWellFormed, "us-east-1"), executor, maxRequestBytes);
+        connection = new EmbeddedConnection(new DynamoDbEndpoint(invoker, anyWellFormed, "us-east-1", metrics), executor, maxRequestBytes);
         return connection;
     }
 
@@ -104,6 +107,19 @@ class ServerPipelineTest {
             assertThat(text(response)).isEqualTo("{\"Operation\":\"ListTables\"}");
             assertThat(invoker.targets).containsExactly(new Target(Target.Service.DYNAMODB, "ListTables"));
             assertThat(invoker.bodies).containsExactly("{\"Limit\":3}");
+        }
+
+        @Test
+        void requestsAreCountedByOperationAndOutcome() {
+            connect().send(listTables());
+            connection.send(listTables());
+            connection.send(request(null, "{}"));
+            allResponses();
+
+            assertThat(registry.get("flywheel.requests").tags("operation", "ListTables", "outcome", "ok").timer().count())
+                    .isEqualTo(2);
+            assertThat(registry.get("flywheel.requests").tags("operation", "unknown", "outcome", "UnknownOperationException")
+                    .timer().count()).isEqualTo(1);
         }
 
         @Test
@@ -162,7 +178,7 @@ class ServerPipelineTest {
             Clock signingDay = Clock.fixed(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC);
             RequestAuthenticator verifying = RequestAuthenticator.create(Map.of("AKID", "secret"), "dynamodb", signingDay);
             connection = new EmbeddedConnection(
-                    new DynamoDbEndpoint(invoker, verifying, "us-east-1"), Runnable::run, 1 << 20);
+                    new DynamoDbEndpoint(invoker, verifying, "us-east-1", RequestMetrics.NONE), Runnable::run, 1 << 20);
             connection.send(listTables());
 
             FullHttpResponse response = response();

@@ -1,0 +1,41 @@
+package dev.flywheel.server;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's meters: one timer {@code flywheel.requests} per operation and outcome ({@code ok}, or the
+ * error's code, e.g. {@code ConditionalCheckFailedException}), counting requests and their time from
+ * the request read to the answer ready (authentication and the operation, not the network).
+ *
+ * <p>Tags come only from known operations and error codes, so their number stays bounded whatever
+ * clients send. The timers are looked up in maps of their own rather than through the registry's
+ * builder on every request, which would allocate a tag list each time. Thread-safe.
+ */
+final class RequestMetrics {
+    /** Records nothing: a server built without a registry. */
+    static final RequestMetrics NONE = new RequestMetrics(null);
+
+    static final String OK = "ok";
+
+    private final MeterRegistry registry;
+    private final ConcurrentMap<String, ConcurrentMap<String, Timer>> timers = new ConcurrentHashMap<>();
+
+    RequestMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void record(String operation, String outcome, long nanos) {
+        if (registry == null) return;
+        timers.computeIfAbsent(operation, o -> new ConcurrentHashMap<>())
+                .computeIfAbsent(outcome, o -> Timer.builder("flywheel.requests")
+                        .description("DynamoDB API requests answered, by operation and outcome")
+                        .tag("operation", operation)
+                        .tag("outcome", outcome)
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+}
