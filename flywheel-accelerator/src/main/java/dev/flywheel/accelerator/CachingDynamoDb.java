@@ -67,7 +67,7 @@ final class CachingDynamoDb extends ForwardingDynamoDb implements DynamoDbStream
         this.metrics = metrics;
         this.items = new ItemCache(config.itemTtl(), config.maxBytes() / 2, ticker, metrics.item);
         this.queries = new QueryCache(config.queryTtl(), config.maxBytes() / 2, ticker, metrics.query, CachingDynamoDb::sizeOf);
-        this.tables = new Tables(target, table -> follower.follow(table, this));
+        this.tables = new Tables(target, config.enableStreams(), table -> follower.follow(table, this));
     }
 
     // ---- reads ----

@@ -84,6 +84,8 @@ final class DynamoDbStreamFollower implements StreamFollower {
         }
         if (closed) return;
         following.put(table.name(), stream);
+        // Entries filled while the table had no stream (the TTL alone bounded them) may already be stale.
+        cache.tableChanged(table.name());
         Thread.ofVirtual().name("accelerator-stream-" + table.name()).start(stream::run);
         log.info("Following the stream of table {}: writes that bypass the accelerator drop its entries", table.name());
     }

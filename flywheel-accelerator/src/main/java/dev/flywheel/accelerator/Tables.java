@@ -7,13 +7,17 @@ import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.DynamoDbException;
 import dev.flywheel.model.shapes.DescribeTableInput;
 import dev.flywheel.model.shapes.KeySchemaElement;
+import dev.flywheel.model.shapes.StreamSpecification;
 import dev.flywheel.model.shapes.TableDescription;
+import dev.flywheel.model.shapes.UpdateTableInput;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the accelerator knows of the target's tables: their key attributes (to find the key of an item
@@ -22,7 +26,10 @@ import java.util.function.Consumer;
  * behind the accelerator's back, with another stream).
  *
  * <p>A table is handed to the stream follower before anything of it is cached, so every write after a
- * cached read is seen. Thread-safe.
+ * cached read is seen. When asked to, a table without a stream gets one (KEYS_ONLY: the keys are all the
+ * follower needs) the first time it is described; where the target refuses (a table being updated, a
+ * caller not allowed UpdateTable, a target without streams), the table is cached until the TTL, and the
+ * next description, a minute later, tries again. Thread-safe.
  */
 final class Tables {
 
@@ -40,12 +47,16 @@ final class Tables {
         }
     }
 
+    private static final Logger log = LoggerFactory.getLogger(Tables.class);
+
     private final DynamoDbApi target;
+    private final boolean enableStreams;
     private final LoadingCache<String, Table> known;
     private final Consumer<Table> onDescribed;
 
-    Tables(DynamoDbApi target, Consumer<Table> onDescribed) {
+    Tables(DynamoDbApi target, boolean enableStreams, Consumer<Table> onDescribed) {
         this.target = target;
+        this.enableStreams = enableStreams;
         this.onDescribed = onDescribed;
         // Refreshed in the background: reads keep the known description meanwhile, rather than all
         // waiting on one DescribeTable (a stall of every request of the table, once a minute).
@@ -84,9 +95,25 @@ final class Tables {
                 .toList();
         boolean streaming = description.streamSpecification() != null
                 && Boolean.TRUE.equals(description.streamSpecification().streamEnabled());
-        Table table = new Table(name, keyNames, streaming ? description.latestStreamArn() : null);
+        String streamArn = streaming ? description.latestStreamArn() : enableStreams ? enableStream(name) : null;
+        Table table = new Table(name, keyNames, streamArn);
         onDescribed.accept(table);
         return table;
+    }
+
+    /** Turns on a KEYS_ONLY stream on {@code name}; its ARN, or null where the target refuses. */
+    private String enableStream(String name) {
+        try {
+            TableDescription updated = target.updateTable(UpdateTableInput.builder().tableName(name)
+                    .streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType("KEYS_ONLY").build())
+                    .build()).tableDescription();
+            String arn = updated == null ? null : updated.latestStreamArn();
+            if (arn != null) log.info("Turned on a KEYS_ONLY stream on table {} to see the writes that bypass the accelerator", name);
+            return arn;
+        } catch (DynamoDbException e) {
+            log.warn("Cannot turn on a stream on table {} ({}: {}); trying again in a minute", name, e.code(), e.getMessage());
+            return null;
+        }
     }
 
     /** The table name in {@code nameOrArn}: DynamoDB accepts a table's ARN wherever it takes its name. */

@@ -117,6 +117,32 @@ class AcceleratorTest {
     }
 
     @Test
+    void enableStreamsTurnsOnAStreamToSeeWritesThatBypassTheAccelerator() throws Exception {
+        direct.putItem(b -> b.tableName(table).item(item("a", 1, "one")));
+        assertThat(get(key("a", 1))).isEqualTo(item("a", 1, "one")); // the default accelerator: no stream, TTL only
+        try (Accelerator streaming = accelerator(target.endpoint(), AcceleratorConfig.defaults().withEnableStreams(true),
+                        new SimpleMeterRegistry());
+                FlywheelServer front = new FlywheelServer(ServerConfig.defaults().withPort(0), streaming.api());
+                DynamoDbClient through = client(URI.create("http://127.0.0.1:" + front.start().getPort()), "AKIDAPP", "app-secret")) {
+            assertThat(through.getItem(b -> b.tableName(table).key(key("a", 1))).item()).isEqualTo(item("a", 1, "one"));
+            var stream = direct.describeTable(b -> b.tableName(table)).table().streamSpecification();
+            assertThat(stream.streamEnabled()).isTrue();
+            assertThat(stream.streamViewTypeAsString()).isEqualTo("KEYS_ONLY");
+
+            direct.putItem(b -> b.tableName(table).item(item("a", 1, "two")));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Map<String, AttributeValue> seen;
+            do {
+                Thread.sleep(50);
+                seen = through.getItem(b -> b.tableName(table).key(key("a", 1))).item();
+            } while (!seen.equals(item("a", 1, "two")) && System.nanoTime() < deadline);
+            assertThat(seen).isEqualTo(item("a", 1, "two"));
+        }
+        // The accelerator that follows no stream still serves what it cached: the difference the option makes.
+        assertThat(get(key("a", 1))).isEqualTo(item("a", 1, "one"));
+    }
+
+    @Test
     void getItemMissesOnceThenHits() {
         direct.putItem(b -> b.tableName(table).item(item("a", 1, "one")));
         double hits = count("accelerator.cache.hits", "item");

@@ -82,6 +82,11 @@ final class AccelerateCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", description = "Serve Prometheus metrics on GET /metrics at this port (of --bind).")
     Integer metricsPort;
 
+    @Option(names = "--enable-streams",
+            description = "Turn on a KEYS_ONLY stream on target tables that have none, so that writes bypassing the"
+                    + " accelerator are seen there too (it changes those tables; a stream is billed on DynamoDB).")
+    boolean enableStreams;
+
     @Option(names = "--no-streams", description = "Do not follow the target's streams: entries then live until their TTL, as in DAX.")
     boolean noStreams;
 
@@ -102,7 +107,11 @@ final class AccelerateCommand implements Callable<Integer> {
         }
         Target to = Target.of(target, signer).withStreamsEndpoint(streamsTarget == null ? target : streamsTarget);
         PrometheusMeterRegistry registry = MetricsEndpoint.newRegistry();
-        AcceleratorConfig config = AcceleratorConfig.defaults().withTtl(ttl).withMaxBytes(maxBytes);
+        if (enableStreams && noStreams) {
+            System.err.println("flywheel: --enable-streams and --no-streams contradict each other");
+            return 2;
+        }
+        AcceleratorConfig config = AcceleratorConfig.defaults().withTtl(ttl).withMaxBytes(maxBytes).withEnableStreams(enableStreams);
         Accelerator accelerator = noStreams
                 ? new Accelerator(new dev.flywheel.accelerator.RemoteDynamoDb(to), null, config, registry,
                         com.github.benmanes.caffeine.cache.Ticker.systemTicker(), java.time.Clock.systemUTC())
@@ -134,7 +143,8 @@ final class AccelerateCommand implements Callable<Integer> {
         log.info("Flywheel {} accelerator listening on http://{}:{} in front of {} (TTL {}, {} bytes, streams: {},"
                         + " authentication: {}{})",
                 Version.current(), bound.getAddress().getHostAddress(), bound.getPort(), target, ttl, maxBytes,
-                noStreams ? "not followed, entries live until their TTL" : "followed where tables have one",
+                noStreams ? "not followed, entries live until their TTL"
+                        : enableStreams ? "followed, turned on where tables have none" : "followed where tables have one",
                 clients.isEmpty() ? "any signature accepted" : clients.keys().size() + " access key(s), signatures verified",
                 metrics == null ? "" : ", metrics on http://" + bound.getAddress().getHostAddress() + ":"
                         + metrics.address().getPort() + "/metrics");
