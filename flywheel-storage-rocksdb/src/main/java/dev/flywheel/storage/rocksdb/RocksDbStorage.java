@@ -54,7 +54,7 @@ import org.rocksdb.WriteBatch;
  */
 public final class RocksDbStorage implements Storage {
     static {
-        RocksDB.loadLibrary();
+        NativeLibrary.load();
     }
 
     private final Database db;
