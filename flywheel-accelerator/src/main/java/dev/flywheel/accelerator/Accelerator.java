@@ -1,6 +1,9 @@
 package dev.flywheel.accelerator;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.flywheel.client.RemoteDynamoDb;
+import dev.flywheel.client.RemoteDynamoDbStreams;
+import dev.flywheel.client.Target;
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.DynamoDbStreamsApi;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,10 +1,12 @@
 package dev.flywheel.accelerator;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.flywheel.client.RemoteDynamoDb;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.DynamoDbException;
 import dev.flywheel.model.DynamoDbStreamsApi;
+import dev.flywheel.model.shapes.*;
 import dev.flywheel.model.streams.DescribeStreamInput;
 import dev.flywheel.model.streams.DescribeStreamOutput;
 import dev.flywheel.model.streams.GetRecordsInput;
@@ -13,7 +15,6 @@ import dev.flywheel.model.streams.GetShardIteratorInput;
 import dev.flywheel.model.streams.GetShardIteratorOutput;
 import dev.flywheel.model.streams.ListStreamsInput;
 import dev.flywheel.model.streams.ListStreamsOutput;
-import dev.flywheel.model.shapes.*;
 import dev.flywheel.protocol.json.DynamoDbOperations;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

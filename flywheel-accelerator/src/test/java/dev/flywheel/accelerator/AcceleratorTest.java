@@ -3,6 +3,9 @@ package dev.flywheel.accelerator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flywheel.client.RemoteDynamoDb;
+import dev.flywheel.client.RemoteDynamoDbStreams;
+import dev.flywheel.client.Target;
 import dev.flywheel.protocol.auth.RequestSigner;
 import dev.flywheel.server.FlywheelServer;
 import dev.flywheel.server.ServerConfig;

@@ -2,6 +2,7 @@ package dev.flywheel.accelerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flywheel.client.Target;
 import dev.flywheel.protocol.auth.RequestSigner;
 import dev.flywheel.server.FlywheelServer;
 import dev.flywheel.server.ServerConfig;

@@ -2,7 +2,7 @@ package dev.flywheel.cli;
 
 import dev.flywheel.accelerator.Accelerator;
 import dev.flywheel.accelerator.AcceleratorConfig;
-import dev.flywheel.accelerator.Target;
+import dev.flywheel.client.Target;
 import dev.flywheel.protocol.auth.RequestSigner;
 import dev.flywheel.server.FlywheelServer;
 import dev.flywheel.server.MetricsEndpoint;
@@ -113,7 +113,7 @@ final class AccelerateCommand implements Callable<Integer> {
         }
         AcceleratorConfig config = AcceleratorConfig.defaults().withTtl(ttl).withMaxBytes(maxBytes).withEnableStreams(enableStreams);
         Accelerator accelerator = noStreams
-                ? new Accelerator(new dev.flywheel.accelerator.RemoteDynamoDb(to), null, config, registry,
+                ? new Accelerator(new dev.flywheel.client.RemoteDynamoDb(to), null, config, registry,
                         com.github.benmanes.caffeine.cache.Ticker.systemTicker(), java.time.Clock.systemUTC())
                 : Accelerator.of(to, config, registry);
         ServerConfig serverConfig = ServerConfig.defaults().withBindAddress(address).withPort(port)

@@ -1,4 +1,4 @@
-package dev.flywheel.accelerator;
+package dev.flywheel.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

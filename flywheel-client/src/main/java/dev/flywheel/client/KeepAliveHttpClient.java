@@ -1,4 +1,4 @@
-package dev.flywheel.accelerator;
+package dev.flywheel.client;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;

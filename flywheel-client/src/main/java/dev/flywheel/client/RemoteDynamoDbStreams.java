@@ -1,4 +1,4 @@
-package dev.flywheel.accelerator;
+package dev.flywheel.client;
 
 import dev.flywheel.model.DynamoDbStreamsApi;
 import dev.flywheel.model.streams.*;

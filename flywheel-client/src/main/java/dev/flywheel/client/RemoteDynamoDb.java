@@ -1,4 +1,4 @@
-package dev.flywheel.accelerator;
+package dev.flywheel.client;
 
 import dev.flywheel.model.DynamoDbApi;
 import dev.flywheel.model.DynamoDbException;

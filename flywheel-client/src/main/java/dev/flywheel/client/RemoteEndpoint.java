@@ -1,4 +1,4 @@
-package dev.flywheel.accelerator;
+package dev.flywheel.client;
 
 import dev.flywheel.model.DynamoDbException;
 import dev.flywheel.model.DynamoDbException.InternalServerError;

@@ -1,4 +1,4 @@
-package dev.flywheel.accelerator;
+package dev.flywheel.client;
 
 import dev.flywheel.model.replication.ApplyChangesInput;
 import dev.flywheel.model.replication.ReplicaGroupInput;

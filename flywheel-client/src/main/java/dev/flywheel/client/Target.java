@@ -1,4 +1,4 @@
-package dev.flywheel.accelerator;
+package dev.flywheel.client;
 
 import dev.flywheel.protocol.auth.RequestSigner;
 import java.net.URI;
@@ -6,13 +6,15 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The DynamoDB-API endpoint the accelerator stands in front of, and how to reach it.
+ * A remote endpoint and how to reach it: the DynamoDB-API target the accelerator stands in front of, or a
+ * peer region global tables replicate to.
  *
  * @param endpoint the target's URL, e.g. {@code http://127.0.0.1:8000} or
  *     {@code https://dynamodb.us-east-1.amazonaws.com}
  * @param streamsEndpoint where its DynamoDB Streams API answers: the same endpoint for Flywheel and
  *     DynamoDB Local, {@code https://streams.dynamodb.<region>.amazonaws.com} for DynamoDB
- * @param signer the accelerator's own credentials: every forwarded request is signed again with them
+ * @param signer the caller's own credentials: every request sent is signed with them (the accelerator
+ *     signs what it forwards again)
  * @param connectTimeout how long to wait for a connection before answering InternalServerError
  * @param requestTimeout how long to wait for an answer before answering InternalServerError
  */
