@@ -2,13 +2,13 @@ package dev.flywheel.protocol.auth;
 
 import dev.flywheel.model.DynamoDbException.IncompleteSignatureException;
 import dev.flywheel.model.DynamoDbException.MissingAuthenticationTokenException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,9 +34,6 @@ record AuthorizationHeader(
         Instant requestTime) {
 
     static final String ALGORITHM = "AWS4-HMAC-SHA256";
-
-    /** Commas and whitespace between the header's parameters; compiled once (it was 7% of a request). */
-    private static final java.util.regex.Pattern PARAMETER_SEPARATOR = java.util.regex.Pattern.compile("[,\\s]+");
 
     /** ISO-8601 basic format, the only one SigV4 accepts. */
     static final DateTimeFormatter BASIC_FORMAT =
@@ -76,9 +73,10 @@ record AuthorizationHeader(
                     "Unsupported AWS 'algorithm': '" + algorithm + "' (only " + ALGORITHM + " for now). ");
         }
         CredentialScope credential = CredentialScope.parse(parameters.get("Credential"));
-        List<String> signedHeaders = Arrays.stream(parameters.get("SignedHeaders").split(";"))
-                .map(name -> name.toLowerCase(Locale.ROOT))
-                .toList();
+        List<String> signedHeaders = new ArrayList<>(8);
+        for (String name : parameters.get("SignedHeaders").split(";", -1)) {
+            signedHeaders.add(name.toLowerCase(Locale.ROOT));
+        }
         return new AuthorizationHeader(
                 algorithm, credential, signedHeaders, parameters.get("Signature"), date, requestTime);
     }
@@ -99,11 +97,16 @@ record AuthorizationHeader(
      * own, which then lacks its '='.
      */
     private static Map<String, String> parameters(String text, String authorization) {
-        Map<String, String> parameters = new HashMap<>();
-        for (String parameter : PARAMETER_SEPARATOR.split(text)) {
-            if (parameter.isEmpty()) {
-                continue;
-            }
+        // Scanned by hand: a regular-expression split of this header was a sixth of a GetItem's CPU.
+        Map<String, String> parameters = new HashMap<>(8);
+        int length = text.length();
+        int i = 0;
+        while (i < length) {
+            while (i < length && isSeparator(text.charAt(i))) i++;
+            int start = i;
+            while (i < length && !isSeparator(text.charAt(i))) i++;
+            if (start == i) break;
+            String parameter = text.substring(start, i);
             int equals = parameter.indexOf('=');
             if (equals < 0) {
                 throw new IncompleteSignatureException("'" + parameter
@@ -115,12 +118,41 @@ record AuthorizationHeader(
         return parameters;
     }
 
+    /** A comma or what {@code \\s} matches in a regular expression: AWS splits parameters at either. */
+    private static boolean isSeparator(char c) {
+        return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+    }
+
     private static Instant parseBasicFormat(String date) {
         try {
+            // The shape every SDK sends, read directly (DateTimeFormatter took 4% of a request); anything
+            // else goes through the formatter, which is the reference for what is accepted.
+            if (date.length() == 16 && date.charAt(8) == 'T' && date.charAt(15) == 'Z') {
+                int year = digits(date, 0, 4);
+                int month = digits(date, 4, 6);
+                int day = digits(date, 6, 8);
+                int hour = digits(date, 9, 11);
+                int minute = digits(date, 11, 13);
+                int second = digits(date, 13, 15);
+                if (year >= 0 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0) {
+                    return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+                }
+            }
             return LocalDateTime.parse(date, BASIC_FORMAT).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
             throw new IncompleteSignatureException(
                     "Date must be in ISO-8601 'basic format'. Got '" + date + "'. See http://en.wikipedia.org/wiki/ISO_8601");
         }
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1 when a character is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 }

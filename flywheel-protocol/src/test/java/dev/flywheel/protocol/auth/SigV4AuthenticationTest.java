@@ -20,6 +20,8 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** SigV4 verification, checked against requests signed by the AWS SDK for Java v2's own signer. */
 class SigV4AuthenticationTest {
@@ -224,6 +226,18 @@ class SigV4AuthenticationTest {
             assertThatThrownBy(() -> VERIFIER.authenticate(request))
                     .isInstanceOf(IncompleteSignatureException.class)
                     .hasMessage("Date must be in ISO-8601 'basic format'. Got '2024-01-01T12:00:00Z'."
+                            + " See http://en.wikipedia.org/wiki/ISO_8601");
+        }
+
+        /** The basic format's shape with an impossible date or time is refused as the formatter refuses it. */
+        @ParameterizedTest
+        @ValueSource(strings = {"20240230T120000Z", "20241301T120000Z", "20240101T240000Z", "20240101T126000Z", "2024010AT120000Z"})
+        void aBasicFormatDateThatDoesNotExist(String date) {
+            TestRequest request = signedListTables().withHeader("X-Amz-Date", date);
+
+            assertThatThrownBy(() -> VERIFIER.authenticate(request))
+                    .isInstanceOf(IncompleteSignatureException.class)
+                    .hasMessage("Date must be in ISO-8601 'basic format'. Got '" + date + "'."
                             + " See http://en.wikipedia.org/wiki/ISO_8601");
         }
 
