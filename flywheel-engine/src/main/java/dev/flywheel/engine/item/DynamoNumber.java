@@ -75,8 +75,43 @@ public final class DynamoNumber {
         BigDecimal v = value.stripTrailingZeros();
         int leadingPower = v.precision() - v.scale() - 1;
         int lastPower = -v.scale();
-        int pairs = Math.floorDiv(leadingPower, 2) - Math.floorDiv(lastPower, 2) + 1;
-        return pairs + 1 + (v.signum() < 0 ? 1 : 0);
+        return pairs(leadingPower, lastPower) + 1 + (v.signum() < 0 ? 1 : 0);
+    }
+
+    /**
+     * {@link #size(BigDecimal)} of a number in plain notation ({@code -12.50}, {@code 1200}, stored numbers
+     * always are), read from its digits without building a BigDecimal (which was 4% of an UpdateItem's
+     * CPU); any other text (an exponent, a sign '+') goes through {@link #size(BigDecimal)}.
+     */
+    public static int size(String text) {
+        int length = text.length();
+        int start = length > 0 && text.charAt(0) == '-' ? 1 : 0;
+        int point = text.indexOf('.', start);
+        int integerEnd = point < 0 ? length : point;
+        int leadingPower = 0;
+        int lastPower = 0;
+        boolean nonZero = false;
+        int digits = 0;
+        for (int i = start; i < length; i++) {
+            if (i == point) continue;
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') return size(new BigDecimal(text));
+            digits++;
+            if (c != '0') {
+                int power = i < integerEnd ? integerEnd - 1 - i : integerEnd - i;
+                if (!nonZero) leadingPower = power;
+                lastPower = power;
+                nonZero = true;
+            }
+        }
+        if (digits == 0) return size(new BigDecimal(text)); // not a number: BigDecimal says so
+        if (!nonZero) return 1;
+        return pairs(leadingPower, lastPower) + 1 + (start == 1 ? 1 : 0);
+    }
+
+    /** Base-100 pairs from the pair holding 10^leadingPower to the pair holding 10^lastPower. */
+    private static int pairs(int leadingPower, int lastPower) {
+        return Math.floorDiv(leadingPower, 2) - Math.floorDiv(lastPower, 2) + 1;
     }
 
     /** Significant digits of a non-zero normalized value, as a string of '0'..'9'. */

@@ -1,7 +1,6 @@
 package dev.flywheel.engine.item;
 
 import dev.flywheel.model.AttributeValue;
-import java.math.BigDecimal;
 import java.util.Map;
 
 /**
@@ -49,8 +48,8 @@ public final class ItemSize {
         };
     }
 
-    private static long numberSize(String normalized) {
-        return DynamoNumber.size(new BigDecimal(normalized));
+    private static long numberSize(String number) {
+        return DynamoNumber.size(number);
     }
 
     /** UTF-8 length without encoding the string. */

@@ -62,6 +62,21 @@ class DynamoNumberTest {
         assertThat(normalized).doesNotContain("E").doesNotStartWith("+");
     }
 
+    /** Sizes read from the text agree with sizes from the value, for stored and for plain-notation text. */
+    @Property
+    void sizeFromTextIsSizeFromValue(@ForAll("numbers") BigDecimal value) {
+        int expected = DynamoNumber.size(value);
+        assertThat(DynamoNumber.size(DynamoNumber.normalize(value.toString()))).isEqualTo(expected);
+        assertThat(DynamoNumber.size(value.toPlainString())).isEqualTo(expected);
+        assertThat(DynamoNumber.size(value.toString())).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 1", "-0, 1", "0.000, 1", "007, 2", "1200, 2", "-12.50, 4", "0.001, 2", "123.45, 4", "1e3, 2"})
+    void sizeOfText(String text, int size) {
+        assertThat(DynamoNumber.size(text)).isEqualTo(size);
+    }
+
     @Provide
     static Arbitrary<BigDecimal> numbers() {
         return KeyEncodingTest.dynamoNumbers();
