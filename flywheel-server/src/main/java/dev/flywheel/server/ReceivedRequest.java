@@ -40,4 +40,10 @@ record ReceivedRequest(
     public List<String> headers(String name) {
         return httpHeaders.getAll(name);
     }
+
+    /** The first value without the list {@link #headers} builds: signature checks ask for a few on every request. */
+    @Override
+    public String header(String name) {
+        return httpHeaders.get(name);
+    }
 }
