@@ -14,8 +14,6 @@ import java.util.Locale;
 import java.util.jar.JarEntry;
 import org.rocksdb.RocksDB;
 import org.rocksdb.util.Environment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Loads RocksDB's JNI library from a per-user cache, extracting it from its jar only the first time a
@@ -26,11 +24,10 @@ import org.slf4j.LoggerFactory;
  * a copy behind after a kill. The cache is {@code $XDG_CACHE_HOME/flywheel/native} (else
  * {@code ~/.cache/flywheel/native}), owner-only, one directory per build named by the jar entry's CRC and
  * size (read from the jar's directory, without reading the library); a file is complete once it has its
- * name (written beside it, then moved). Where there is no jar or no writable cache, RocksDB's own way.
+ * name (written beside it, then moved). Where there is no jar or no usable cache, RocksDB's own way. (No
+ * logging: this module has no logger, and a child process in the tests reads this one's output.)
  */
 final class NativeLibrary {
-    private static final Logger log = LoggerFactory.getLogger(NativeLibrary.class);
-
     private NativeLibrary() {}
 
     static void load() {
@@ -41,7 +38,7 @@ final class NativeLibrary {
                 return;
             }
         } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
-            log.debug("RocksDB's library could not be loaded from the cache ({}); extracting it as RocksDB does", e.toString());
+            // An optimisation only (a read-only or noexec home, say): RocksDB's own way below always works.
         }
         RocksDB.loadLibrary();
     }
@@ -70,7 +67,6 @@ final class NativeLibrary {
         } finally {
             Files.deleteIfExists(partial);
         }
-        log.debug("RocksDB's library extracted once to {}", library);
         return directory;
     }
 
