@@ -459,16 +459,24 @@ class GlobalSecondaryIndexIT {
 
     /** Every entry of the index by-customer, as customer:total:pk/sk, read through paginated Scans. */
     static List<String> byCustomerEntries(String table) {
+        return byCustomerEntries(ddb, table);
+    }
+
+    static List<String> byCustomerEntries(DynamoDbClient client, String table) {
         List<String> entries = new ArrayList<>();
-        ddb.scanPaginator(b -> b.tableName(table).indexName("by-customer").limit(100)).items().forEach(i ->
+        client.scanPaginator(b -> b.tableName(table).indexName("by-customer").limit(100)).items().forEach(i ->
                 entries.add(i.get("customer").s() + ":" + i.get("total").n() + ":" + i.get("pk").s() + "/" + i.get("sk").n()));
         return entries;
     }
 
     /** What by-customer must hold: the items of the table (read consistently) that have both its keys. */
     static List<String> expectedByCustomer(String table) {
+        return expectedByCustomer(ddb, table);
+    }
+
+    static List<String> expectedByCustomer(DynamoDbClient client, String table) {
         List<String> expected = new ArrayList<>();
-        ddb.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(i -> {
+        client.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(i -> {
             if (i.containsKey("customer") && i.containsKey("total")) {
                 expected.add(i.get("customer").s() + ":" + i.get("total").n() + ":" + i.get("pk").s() + "/" + i.get("sk").n());
             }
