@@ -1,6 +1,5 @@
 package dev.flywheel.engine.replication;
 
-import dev.flywheel.engine.Unsupported;
 import dev.flywheel.engine.item.ItemKey;
 import dev.flywheel.engine.item.ItemStore;
 import dev.flywheel.engine.item.ItemVersion;
@@ -24,6 +23,7 @@ import dev.flywheel.model.shapes.GlobalSecondaryIndex;
 import dev.flywheel.model.shapes.Projection;
 import dev.flywheel.model.shapes.ReplicationGroupUpdate;
 import dev.flywheel.model.shapes.StreamSpecification;
+import dev.flywheel.model.shapes.UpdateReplicationGroupMemberAction;
 import dev.flywheel.model.shapes.UpdateTableInput;
 import dev.flywheel.model.shapes.UpdateTableOutput;
 import dev.flywheel.storage.Storage;
@@ -98,18 +98,31 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
 
     public UpdateTableOutput updateTable(UpdateTableInput request) {
         TableDefinition table = catalog.requireForControlPlane(request.tableName());
+        if (request.replicaUpdates().stream().filter(u -> u.create() != null || u.delete() != null).count() > 1) {
+            // DynamoDB's text (ack-api-quirks, DDB-TABLE-258): one replica added or removed per UpdateTable.
+            throw new ValidationException("Update table operation with more than one create or delete replica actions"
+                    + " not allowed");
+        }
         List<String> creates = new ArrayList<>(), deletes = new ArrayList<>();
+        Map<String, String> tableClasses = new HashMap<>();
+        List<String> notMembers = new ArrayList<>();
         for (ReplicationGroupUpdate update : request.replicaUpdates()) {
-            Unsupported.whenPresent(update.update(), "ReplicaUpdates Update");
             String target = update.create() != null ? update.create().regionName()
-                    : update.delete() != null ? update.delete().regionName() : null;
+                    : update.delete() != null ? update.delete().regionName()
+                    : update.update() != null ? update.update().regionName() : null;
             if (target == null) continue;
             if (target.equals(region)) {
                 throw new ValidationException("Cannot add, delete, or update the local region through ReplicaUpdates."
                         + " Use CreateTable, DeleteTable, or UpdateTable as required.");
             }
             boolean member = table.replication() != null && table.replication().replica(target) != null;
-            if (update.create() != null) {
+            if (update.update() != null) {
+                checkReplicaUpdate(update.update());
+                if (!member) notMembers.add(target);
+                else if (update.update().tableClassOverride() != null) {
+                    tableClasses.put(target, update.update().tableClassOverride());
+                }
+            } else if (update.create() != null) {
                 // Guessed (DynamoDB's text for an unknown region is not documented).
                 if (!peers.containsKey(target)) throw new ValidationException("Region " + target + " is not a peer of this"
                         + " Flywheel region (" + region + "); start it with --peer " + target + "=URL");
@@ -118,12 +131,17 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                         + table.name() + "' because one or more replicas already existed as tables.");
                 creates.add(target);
             } else {
-                // Guessed.
-                if (!member) throw new ValidationException("Cannot delete replica in region " + target + " of table "
-                        + table.name() + ": the table has no replica there");
+                if (!member) notMembers.add(target);
                 deletes.add(target);
             }
         }
+        if (!notMembers.isEmpty()) {
+            // DynamoDB's text for Delete or Update of a region without a replica (ack-api-quirks, DDB-TABLE-294/308).
+            throw new ValidationException("Update global table operation failed because one or more replicas were not"
+                    + " part of the global table. Please retry the request without these replicas: ["
+                    + String.join(", ", notMembers) + "].");
+        }
+
         if (!creates.isEmpty()) {
             if (TableDefinition.PROVISIONED.equals(table.billingMode())) {
                 throw new ValidationException("Table write capacity should either be Pay-Per-Request or AutoScaled.");
@@ -146,12 +164,36 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             for (Replica r : settings.replicas()) notify.add(r.region());
             for (String created : creates) settings = settings.with(new Replica(created, ReplicationSettings.CREATING));
             for (String deleted : deletes) settings = settings.without(deleted);
+            for (Map.Entry<String, String> e : tableClasses.entrySet()) {
+                Replica known = settings.replica(e.getKey());
+                if (known != null) settings = settings.with(new Replica(known.region(), known.status(), e.getValue()));
+            }
             notify.addAll(creates);
             return t.withReplication(settings);
         });
         announceLater(updated.name(), notify);
         wake();
         return new UpdateTableOutput(tables.describe(updated, "UPDATING"));
+    }
+
+    /**
+     * Refuses a ReplicaUpdates Update DynamoDB refuses. What it may carry besides TableClassOverride
+     * concerns provisioned capacity, which Flywheel's global tables (on-demand only) do not have:
+     * accepted and without effect, as DynamoDB accepts a ProvisionedThroughputOverride on an on-demand
+     * replica.
+     */
+    private static void checkReplicaUpdate(UpdateReplicationGroupMemberAction update) {
+        if (update.kmsMasterKeyId() == null && update.provisionedThroughputOverride() == null
+                && update.onDemandThroughputOverride() == null && update.globalSecondaryIndexes() == null
+                && update.tableClassOverride() == null) {
+            // DynamoDB's text (ack-api-quirks, DDB-TABLE-294).
+            throw new ValidationException("There are no actions specified in the Replica Update Action of the request.");
+        }
+        if (update.kmsMasterKeyId() != null) {
+            // DynamoDB's answer to any per-replica key on a table with Flywheel's kind of encryption (DDB-TABLE-295).
+            throw new ValidationException("One or more parameter values were invalid: KMSMasterKeyId must be specified"
+                    + " for each replica.");
+        }
     }
 
     /**
@@ -191,7 +233,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         TableDefinition table = catalog.find(name);
         Replica own = null;
         for (ReplicaGroupInput.Replica r : request.replicas()) {
-            if (r.regionName().equals(region)) own = new Replica(r.regionName(), r.status());
+            if (r.regionName().equals(region)) own = new Replica(r.regionName(), r.status(), r.tableClassOverride());
         }
         if (own == null) {
             // This region is a member no more: its replica goes (DynamoDB deletes it with its items).
@@ -205,9 +247,13 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             tables.createTable(request.table());
             log.info("Replica of {} created in {}", name, region);
         }
+        String ownClass = own.tableClassOverride();
         catalog.update(name, t -> {
             ReplicationSettings settings = t.replication() != null ? t.replication()
                     : new ReplicationSettings(catalog.allocateId(), List.of());
+            // A TableClassOverride set for this region's replica is this table's class here (DynamoDB
+            // shows it in the replica region's own TableClassSummary).
+            if (ownClass != null && !ownClass.equals(t.tableClass())) t = t.withTableClass(ownClass, java.time.Instant.now());
             List<Replica> members = new ArrayList<>();
             for (ReplicaGroupInput.Replica r : request.replicas()) {
                 if (r.regionName().equals(region)) continue;
@@ -215,7 +261,10 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                 // Statuses only move forward: an older announcement may arrive after a newer one.
                 boolean active = ReplicationSettings.ACTIVE.equals(r.status())
                         || (known != null && ReplicationSettings.ACTIVE.equals(known.status()));
-                members.add(new Replica(r.regionName(), active ? ReplicationSettings.ACTIVE : r.status()));
+                // A sender that does not know a replica's class (null) leaves what this region knows.
+                String tableClass = r.tableClassOverride() != null ? r.tableClassOverride()
+                        : known != null ? known.tableClassOverride() : null;
+                members.add(new Replica(r.regionName(), active ? ReplicationSettings.ACTIVE : r.status(), tableClass));
             }
             return t.withReplication(new ReplicationSettings(settings.versionsStorageId(), members));
         });
@@ -326,7 +375,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         catalog.updateIfPresent(replicator.table(), t -> {
             Replica known = t.replication() == null ? null : t.replication().replica(replicator.peerRegion());
             if (known == null || ReplicationSettings.ACTIVE.equals(known.status())) return t;
-            return t.withReplication(t.replication().with(new Replica(known.region(), ReplicationSettings.ACTIVE)));
+            return t.withReplication(t.replication().with(known.withStatus(ReplicationSettings.ACTIVE)));
         });
     }
 
@@ -382,7 +431,9 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     private ReplicaGroupInput group(TableDefinition t) {
         List<ReplicaGroupInput.Replica> replicas = new ArrayList<>();
         replicas.add(new ReplicaGroupInput.Replica(region, ReplicationSettings.ACTIVE));
-        for (Replica r : t.replication().replicas()) replicas.add(new ReplicaGroupInput.Replica(r.region(), r.status()));
+        for (Replica r : t.replication().replicas()) {
+            replicas.add(new ReplicaGroupInput.Replica(r.region(), r.status(), r.tableClassOverride()));
+        }
         return new ReplicaGroupInput(createTableInput(t), replicas);
     }
 

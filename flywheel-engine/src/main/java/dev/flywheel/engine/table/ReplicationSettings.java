@@ -21,8 +21,19 @@ public record ReplicationSettings(long versionsStorageId, List<Replica> replicas
         replicas = List.copyOf(replicas);
     }
 
-    /** One other region's replica and its ReplicaStatus. */
-    public record Replica(String region, String status) {}
+    /**
+     * One other region's replica, its ReplicaStatus, and the table class set for it alone with
+     * ReplicaUpdates Update's TableClassOverride (null: none set, the table's own class applies).
+     */
+    public record Replica(String region, String status, String tableClassOverride) {
+        public Replica(String region, String status) {
+            this(region, status, null);
+        }
+
+        public Replica withStatus(String newStatus) {
+            return new Replica(region, newStatus, tableClassOverride);
+        }
+    }
 
     /** The replica in {@code region}, or null. */
     public Replica replica(String region) {

@@ -33,7 +33,7 @@ class TableDefinitionFormatTest {
     void replicationRoundTrip() {
         TableDefinition t = table(List.of()).withReplication(new ReplicationSettings(13, List.of(
                 new ReplicationSettings.Replica("us-west-2", ReplicationSettings.ACTIVE),
-                new ReplicationSettings.Replica("eu-west-1", ReplicationSettings.CREATING))));
+                new ReplicationSettings.Replica("eu-west-1", ReplicationSettings.CREATING, "STANDARD_INFREQUENT_ACCESS"))));
         assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(t))).isEqualTo(t);
         assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(table(List.of()))).replication()).isNull();
     }

@@ -14,6 +14,13 @@ public record ReplicaGroupInput(CreateTableInput table, List<Replica> replicas) 
         replicas = List.copyOf(replicas);
     }
 
-    /** One member: its region and DynamoDB's ReplicaStatus (CREATING, ACTIVE, ...). */
-    public record Replica(String regionName, String status) {}
+    /**
+     * One member: its region, DynamoDB's ReplicaStatus (CREATING, ACTIVE, ...) and the table class set
+     * for that region's replica by ReplicaUpdates Update (null: none set, or not known to the sender).
+     */
+    public record Replica(String regionName, String status, String tableClassOverride) {
+        public Replica(String regionName, String status) {
+            this(regionName, status, null);
+        }
+    }
 }

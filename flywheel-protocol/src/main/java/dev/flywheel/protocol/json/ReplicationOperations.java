@@ -37,6 +37,7 @@ public final class ReplicationOperations {
             o.startObject();
             o.string("RegionName", r.regionName());
             o.string("ReplicaStatus", r.status());
+            if (r.tableClassOverride() != null) o.string("TableClassOverride", r.tableClassOverride());
             o.endObject();
         });
         out.endObject();
@@ -58,15 +59,16 @@ public final class ReplicationOperations {
 
     private static ReplicaGroupInput.Replica readReplica(JsonInput in) throws IOException {
         if (!in.startStructure(Slot.VALUE, "Replica")) return null;
-        String region = null, status = null;
+        String region = null, status = null, tableClass = null;
         for (String member = in.nextMember(); member != null; member = in.nextMember()) {
             switch (member) {
                 case "RegionName" -> region = in.readString();
                 case "ReplicaStatus" -> status = in.readString();
+                case "TableClassOverride" -> tableClass = in.readString();
                 default -> in.skipValue();
             }
         }
-        return new ReplicaGroupInput.Replica(region, status);
+        return new ReplicaGroupInput.Replica(region, status, tableClass);
     }
 
     private static void writeChanges(JsonOutput out, ApplyChangesInput value) throws IOException {
