@@ -187,6 +187,17 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
 
     @Override public Void putReplicaGroup(ReplicaGroupInput request) { return globalTables.putReplicaGroup(request); }
     @Override public Void applyChanges(ApplyChangesInput request) { return globalTables.applyChanges(request); }
+    @Override public ApplyChangesInput settledTombstones(ApplyChangesInput request) {
+        return globalTables.settledTombstones(request);
+    }
+
+    /**
+     * Forgets the tombstones of {@code tableName}'s items deleted before {@code deletedBefore} (epoch
+     * millis) that every other region has settled; as the background pass does (tests). Returns how many.
+     */
+    public int collectTombstones(String tableName, long deletedBefore) {
+        return globalTables.collectTombstones(tableName, deletedBefore);
+    }
     @Override public DeleteTableOutput deleteTable(DeleteTableInput request) { return tables.deleteTable(request); }
     @Override public DescribeTimeToLiveOutput describeTimeToLive(DescribeTimeToLiveInput request) {
         return timeToLive.describeTimeToLive(request);

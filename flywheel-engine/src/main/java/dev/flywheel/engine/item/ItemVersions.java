@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  * bytes, and every reader of them (GetItem, Query, Scan, indexes, streams), stay exactly as for any
  * table, while a version can never disagree with the item it versions, even after a crash. A delete
  * leaves its version row as a tombstone, so that an older write of the item arriving later from
- * another region loses against it instead of bringing the item back. Tombstones are kept for the
- * table's life (to do: forget those older than any region's replication lag could be).
+ * another region loses against it instead of bringing the item back. A tombstone is forgotten once no
+ * older write of its item can arrive any more (GlobalTables#collectTombstones says when and why).
  *
  * <p><b>What is replicated.</b> A local write (a request, time to live) of a global table's item gets a
  * version newer than the item's current one, and appends a {@link Record} to the table's replication

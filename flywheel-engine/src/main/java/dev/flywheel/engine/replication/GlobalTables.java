@@ -56,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * than once. A background thread starts and stops replicators as definitions change, sends
  * announcements, and trims each log once every peer has it.
  *
+ * <p><b>Tombstones.</b> A deleted item's version stays as a tombstone until every other member has
+ * settled it (holds it, and has no older change of the item still to send here); a background pass
+ * forgets such tombstones once they are an hour old ({@link #collectTombstones}).
+ *
  * <p>Thread-safe.
  */
 public final class GlobalTables implements ReplicationApi, AutoCloseable {
@@ -64,10 +68,15 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     public static final String VERSION = "2019.11.21";
     private static final String ANNOUNCE_PREFIX = "replication-announce/";
     private static final long MAINTENANCE_MILLIS = 200;
+    /** How often tombstones are collected, and how old one must be to go (see {@link #collectTombstones}). */
+    private static final long TOMBSTONE_PASS_MILLIS = 10 * 60_000, TOMBSTONE_MIN_AGE_MILLIS = 60 * 60_000;
+    /** A peer with more changes than this still to send answers that nothing is settled (bounds the check). */
+    private static final int SETTLED_LOG_LIMIT = 10_000;
 
     private final Catalog catalog;
     private final TableOperations tables;
     private final ItemStore items;
+    private final ItemVersions versions;
     private final Storage storage;
     private final String region;
     private final Map<String, ReplicationApi> peers;
@@ -79,6 +88,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     private volatile boolean running = true;
     private boolean changed = true;
     private final Thread maintenance;
+    private long lastTombstonePass = System.currentTimeMillis();
 
     /** @param peers the other regions this one may replicate to, by region name */
     public GlobalTables(Catalog catalog, TableOperations tables, ItemStore items, ItemVersions versions, Storage storage,
@@ -86,6 +96,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         this.catalog = catalog;
         this.tables = tables;
         this.items = items;
+        this.versions = versions;
         this.storage = storage;
         this.region = region;
         this.peers = Map.copyOf(peers);
@@ -288,6 +299,111 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         return null;
     }
 
+    // ---- Tombstone collection ----
+
+    /**
+     * Forgets the tombstones of {@code tableName} older than {@code deletedBefore} that every other
+     * member has settled ({@link #settledTombstones}); returns how many went.
+     *
+     * <p><b>Why it is safe.</b> A tombstone (version v of item k) exists so that an older write of k
+     * (version u &lt; v) arriving later loses. Such a write was made in some other region P while P's own
+     * version of k was older than u, so before P applied v (after that, P's local writes of k get versions
+     * newer than v). It is in P's replication log, committed with the write itself, so by the time P has
+     * applied v it is there: either after P's durable checkpoint toward this region (still to be sent, so
+     * P answers "not settled") or at or before it (this region has already applied or refused it, and a
+     * resend after a crash starts after the durable checkpoint). P's first copy to this region is the only
+     * other path, and P answers "not settled" until it is done. P checks its version first and reads its
+     * log after, so nothing can slip between. And when every member answers "settled", the delete itself
+     * still applies only if the item is still absent with that tombstone (a newer write meanwhile wins).
+     * A member this region does not know (a concurrent membership change) is not asked: membership
+     * changes are made in one region at a time (see the class comment).
+     *
+     * <p>On a backend that appends the replication log after the write (Cassandra's outbox), "committed
+     * with the write" becomes "appended soon after it": the age bound of the background pass (an hour)
+     * covers that delay.
+     */
+    public int collectTombstones(String tableName, long deletedBefore) {
+        TableDefinition table = catalog.find(tableName);
+        if (table == null || !table.isGlobal()) return 0;
+        List<ReplicationApi> members = new ArrayList<>();
+        for (Replica r : table.replication().replicas()) {
+            ReplicationApi peer = peers.get(r.region());
+            if (peer == null) return 0;  // a member this region cannot ask keeps every tombstone
+            members.add(peer);
+        }
+        int forgotten = 0;
+        List<ApplyChangesInput.Change> batch = new ArrayList<>(Replicator.BATCH);
+        dev.flywheel.storage.RowKey after = null;
+        while (true) {
+            dev.flywheel.storage.Page page = storage.scan(table.replication().versionsStorageId(), 0, 1, after,
+                    dev.flywheel.storage.ReadLimits.rows(Replicator.BATCH));
+            for (dev.flywheel.storage.Row row : page.rows()) {
+                ItemVersion version = ItemVersion.decode(row.value());
+                if (version.deleted() && version.timestamp() < deletedBefore) {
+                    batch.add(new ApplyChangesInput.Change(Replicator.key(table, row), null, version.timestamp(),
+                            version.region()));
+                }
+                after = row.key();
+            }
+            forgotten += forgetSettled(table, members, batch);
+            batch.clear();
+            if (page.stopReason() == dev.flywheel.storage.Page.StopReason.EXHAUSTED) return forgotten;
+        }
+    }
+
+    /** Forgets those of {@code tombstones} every member answers as settled. */
+    private int forgetSettled(TableDefinition table, List<ReplicationApi> members, List<ApplyChangesInput.Change> tombstones) {
+        if (tombstones.isEmpty()) return 0;
+        Set<ApplyChangesInput.Change> settled = new java.util.HashSet<>(tombstones);
+        for (ReplicationApi member : members) {
+            try {
+                settled.retainAll(member.settledTombstones(new ApplyChangesInput(table.name(), region, tombstones)).changes());
+            } catch (RuntimeException unreachable) {
+                log.debug("Collecting tombstones of {}: a member did not answer ({})", table.name(), unreachable.toString());
+                return 0;
+            }
+        }
+        int forgotten = 0;
+        for (ApplyChangesInput.Change t : settled) {
+            if (items.forgetTombstone(table, ItemKey.ofKey(table, t.key()), new ItemVersion(t.timestamp(), t.region(), true))) {
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
+    @Override
+    public ApplyChangesInput settledTombstones(ApplyChangesInput request) {
+        TableDefinition table = catalog.require(request.tableName());
+        List<ApplyChangesInput.Change> settled = new ArrayList<>();
+        Replicator toSource;
+        synchronized (replicators) {
+            toSource = replicators.get(table.id() + "/" + request.sourceRegion());
+        }
+        if (table.replication() == null || toSource == null || !toSource.copied()) {
+            return new ApplyChangesInput(table.name(), region, settled);
+        }
+        // Versions first, then the log still to send: a change made before a version was applied here is
+        // in the log by then.
+        for (ApplyChangesInput.Change change : request.changes()) {
+            ItemVersion mine = versions.read(table, ItemKey.ofKey(table, change.key()));
+            ItemVersion theirs = new ItemVersion(change.timestamp(), change.region(), true);
+            if (mine != null && !theirs.isNewerThan(mine)) settled.add(change);
+        }
+        Set<Map<String, dev.flywheel.model.AttributeValue>> pending = new java.util.HashSet<>();
+        long from = toSource.durableCheckpoint();
+        for (List<dev.flywheel.storage.LogEntry> entries = storage.readLog(ItemVersions.logName(table.id()), from, 1000);
+             !entries.isEmpty(); entries = storage.readLog(ItemVersions.logName(table.id()), from, 1000)) {
+            for (dev.flywheel.storage.LogEntry entry : entries) {
+                pending.add(ItemVersions.Record.decode(entry.payload()).keyAttributes());
+            }
+            from = entries.getLast().sequence();
+            if (pending.size() > SETTLED_LOG_LIMIT) return new ApplyChangesInput(table.name(), region, List.of());
+        }
+        settled.removeIf(change -> pending.contains(change.key()));
+        return new ApplyChangesInput(table.name(), region, settled);
+    }
+
     // ---- Background: replicators, announcements, trimming ----
 
     private void wake() {
@@ -317,6 +433,12 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                 if (!running) break;
                 reconcile();
                 announce();
+                if (System.currentTimeMillis() - lastTombstonePass >= TOMBSTONE_PASS_MILLIS) {
+                    lastTombstonePass = System.currentTimeMillis();
+                    for (TableDefinition t : catalog.tables()) {
+                        if (t.isGlobal()) collectTombstones(t.name(), lastTombstonePass - TOMBSTONE_MIN_AGE_MILLIS);
+                    }
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

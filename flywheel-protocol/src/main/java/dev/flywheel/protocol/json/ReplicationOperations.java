@@ -21,7 +21,11 @@ public final class ReplicationOperations {
                     Operation::writeNothing, ReplicationOperations::writeGroup, Operation::readNothing),
             "ApplyChanges", new Operation<ReplicationApi, ApplyChangesInput, Void>("ApplyChanges",
                     in -> readChanges(in), (value, c) -> { }, ReplicationApi::applyChanges,
-                    Operation::writeNothing, ReplicationOperations::writeChanges, Operation::readNothing));
+                    Operation::writeNothing, ReplicationOperations::writeChanges, Operation::readNothing),
+            // Asks and answers with the same shape: the tombstones to forget, then those settled.
+            "SettledTombstones", new Operation<ReplicationApi, ApplyChangesInput, ApplyChangesInput>("SettledTombstones",
+                    in -> readChanges(in), (value, c) -> { }, ReplicationApi::settledTombstones,
+                    ReplicationOperations::writeChanges, ReplicationOperations::writeChanges, in -> readChanges(in)));
 
     private ReplicationOperations() {}
 
