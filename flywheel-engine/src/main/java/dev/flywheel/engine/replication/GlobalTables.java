@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * tells every member, old and new, the new group ({@link ReplicationApi#putReplicaGroup}): a new
  * member creates the table, a removed one deletes it. Announcements still to send are kept in
  * metadata ({@code replication-announce/<table>}), so a crash does not lose them; they are sent again
- * until every member acknowledged. Only that region announces: membership changes made at the same
- * time in two regions are not reconciled (to do). A replica is CREATING in a region's DescribeTable
+ * until every member acknowledged. Membership changes made at once in two regions merge region by
+ * region, the later change winning ({@link ReplicationSettings}). A replica is CREATING in a region's DescribeTable
  * until that region has copied its items to it, then ACTIVE; statuses only move forward.
  *
  * <p><b>Changes.</b> One {@link Replicator} per (global table, peer) sends the table's replication log
@@ -173,11 +173,17 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             ReplicationSettings settings = t.replication() != null ? t.replication()
                     : new ReplicationSettings(catalog.allocateId(), List.of());
             for (Replica r : settings.replicas()) notify.add(r.region());
-            for (String created : creates) settings = settings.with(new Replica(created, ReplicationSettings.CREATING));
-            for (String deleted : deletes) settings = settings.without(deleted);
+            long now = System.currentTimeMillis();
+            for (String created : creates) {
+                settings = settings.with(new Replica(created, ReplicationSettings.CREATING, null,
+                        settings.nextChange(created, now)));
+            }
+            for (String deleted : deletes) settings = settings.without(deleted, settings.nextChange(deleted, now));
             for (Map.Entry<String, String> e : tableClasses.entrySet()) {
                 Replica known = settings.replica(e.getKey());
-                if (known != null) settings = settings.with(new Replica(known.region(), known.status(), e.getValue()));
+                if (known != null) {
+                    settings = settings.with(new Replica(known.region(), known.status(), e.getValue(), known.changedAt()));
+                }
             }
             notify.addAll(creates);
             return t.withReplication(settings);
@@ -238,17 +244,25 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
 
     // ---- ReplicationApi: what peers call ----
 
+    /**
+     * Merges the group a member announces into this region's view, region by region, the later change
+     * winning ({@link ReplicationSettings}): this region creates its replica when it is a member and has
+     * none, and deletes it when its removal is the latest change of its own membership.
+     */
     @Override
     public Void putReplicaGroup(ReplicaGroupInput request) {
         String name = request.table().tableName();
         TableDefinition table = catalog.find(name);
-        Replica own = null;
+        ReplicaGroupInput.Replica own = null;
         for (ReplicaGroupInput.Replica r : request.replicas()) {
-            if (r.regionName().equals(region)) own = new Replica(r.regionName(), r.status(), r.tableClassOverride());
+            if (r.regionName().equals(region)) own = r;
         }
-        if (own == null) {
-            // This region is a member no more: its replica goes (DynamoDB deletes it with its items).
-            if (table != null && table.replication() != null) {
+        long ownSince = table == null || table.replication() == null ? -1 : table.replication().ownChangedAt();
+        if (own == null || ReplicationSettings.REMOVED.equals(own.status())) {
+            // Removed (DynamoDB deletes that region's replica with its items), unless this region was
+            // added again after that removal.
+            boolean stale = own != null && own.changedAt() < ownSince;
+            if (!stale && table != null && table.replication() != null) {
                 tables.deleteTable(DeleteTableInput.builder().tableName(name).build());
                 log.info("Replica of {} in {} deleted: removed from the global table", name, region);
             }
@@ -259,28 +273,63 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             log.info("Replica of {} created in {}", name, region);
         }
         String ownClass = own.tableClassOverride();
-        catalog.update(name, t -> {
+        long ownChangedAt = own.changedAt();
+        TableDefinition before = catalog.find(name);
+        TableDefinition after = catalog.update(name, t -> {
             ReplicationSettings settings = t.replication() != null ? t.replication()
                     : new ReplicationSettings(catalog.allocateId(), List.of());
+            if (ownChangedAt > settings.ownChangedAt()) settings = settings.withOwnChangedAt(ownChangedAt);
             // A TableClassOverride set for this region's replica is this table's class here (DynamoDB
             // shows it in the replica region's own TableClassSummary).
             if (ownClass != null && !ownClass.equals(t.tableClass())) t = t.withTableClass(ownClass, java.time.Instant.now());
-            List<Replica> members = new ArrayList<>();
             for (ReplicaGroupInput.Replica r : request.replicas()) {
                 if (r.regionName().equals(region)) continue;
-                Replica known = settings.replica(r.regionName());
-                // Statuses only move forward: an older announcement may arrive after a newer one.
-                boolean active = ReplicationSettings.ACTIVE.equals(r.status())
-                        || (known != null && ReplicationSettings.ACTIVE.equals(known.status()));
-                // A sender that does not know a replica's class (null) leaves what this region knows.
-                String tableClass = r.tableClassOverride() != null ? r.tableClassOverride()
-                        : known != null ? known.tableClassOverride() : null;
-                members.add(new Replica(r.regionName(), active ? ReplicationSettings.ACTIVE : r.status(), tableClass));
+                settings = merge(settings, r);
             }
-            return t.withReplication(new ReplicationSettings(settings.versionsStorageId(), members));
+            return t.withReplication(settings);
         });
+        if (before.replication() != null && !membership(after.replication()).equals(membership(before.replication()))) {
+            // A member learned of a change others may not know (one made at the same time as another
+            // elsewhere): it tells every member, so all views meet. (A new member needs not: whoever added
+            // it told every member it knew, and the others learn of it from them.)
+            Set<String> everyone = new LinkedHashSet<>();
+            for (Replica r : after.replication().replicas()) everyone.add(r.region());
+            for (Replica r : after.replication().removed()) everyone.add(r.region());
+            announceLater(name, everyone);
+        }
         wake();
         return null;
+    }
+
+    /** Who is in and out of the group, and since when (not the statuses). */
+    private static Set<String> membership(ReplicationSettings settings) {
+        Set<String> membership = new java.util.HashSet<>();
+        if (settings == null) return membership;
+        for (Replica r : settings.replicas()) membership.add(r.region() + "@" + r.changedAt());
+        for (Replica r : settings.removed()) membership.add(r.region() + "@" + r.changedAt() + "-");
+        return membership;
+    }
+
+    /** {@code settings} with what {@code announced} says of one other region, if it is not older than what is known. */
+    private static ReplicationSettings merge(ReplicationSettings settings, ReplicaGroupInput.Replica announced) {
+        Replica known = settings.lastChange(announced.regionName());
+        if (known != null && announced.changedAt() < known.changedAt()) return settings;  // older news
+        if (ReplicationSettings.REMOVED.equals(announced.status())) {
+            return settings.without(announced.regionName(), announced.changedAt());
+        }
+        boolean same = known != null && announced.changedAt() == known.changedAt()
+                && !ReplicationSettings.REMOVED.equals(known.status());
+        // Of the same membership, statuses only move forward (an older announcement may arrive after a
+        // newer one), and a sender that does not know the replica's class (null) leaves what is known.
+        boolean active = ReplicationSettings.ACTIVE.equals(announced.status())
+                || (same && ReplicationSettings.ACTIVE.equals(known.status()));
+        String tableClass = announced.tableClassOverride() != null ? announced.tableClassOverride()
+                : same ? known.tableClassOverride() : null;
+        if (known != null && ReplicationSettings.REMOVED.equals(known.status()) && announced.changedAt() == known.changedAt()) {
+            return settings;  // the removal of that same membership stands
+        }
+        return settings.with(new Replica(announced.regionName(), active ? ReplicationSettings.ACTIVE : announced.status(),
+                tableClass, announced.changedAt()));
     }
 
     @Override
@@ -552,9 +601,12 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     /** The group as this region knows it, and what creates the table where it is missing. */
     private ReplicaGroupInput group(TableDefinition t) {
         List<ReplicaGroupInput.Replica> replicas = new ArrayList<>();
-        replicas.add(new ReplicaGroupInput.Replica(region, ReplicationSettings.ACTIVE));
+        replicas.add(new ReplicaGroupInput.Replica(region, ReplicationSettings.ACTIVE, null, t.replication().ownChangedAt()));
         for (Replica r : t.replication().replicas()) {
-            replicas.add(new ReplicaGroupInput.Replica(r.region(), r.status(), r.tableClassOverride()));
+            replicas.add(new ReplicaGroupInput.Replica(r.region(), r.status(), r.tableClassOverride(), r.changedAt()));
+        }
+        for (Replica r : t.replication().removed()) {
+            replicas.add(new ReplicaGroupInput.Replica(r.region(), ReplicationSettings.REMOVED, null, r.changedAt()));
         }
         return new ReplicaGroupInput(createTableInput(t), replicas);
     }

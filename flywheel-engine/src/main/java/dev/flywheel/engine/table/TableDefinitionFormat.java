@@ -30,7 +30,10 @@ final class TableDefinitionFormat {
     // 32 and up: global tables.
     /** Replication settings without per-replica table classes (written before ReplicaUpdates Update). */
     private static final int REPLICATION = 32;
-    /** Replication settings, each replica with its TableClassOverride ("" for none). */
+    /**
+     * Replication settings with membership times: own change time, then each replica with its
+     * TableClassOverride ("" for none) and change time, then the removed regions with theirs.
+     */
     private static final int REPLICATION_V2 = 33;
     // Field tags inside one global secondary index (GLOBAL_INDEXES): persisted, append only.
     private static final int INDEX_NAME = 1, INDEX_STORAGE_ID = 2, INDEX_HASH_KEY = 3, INDEX_RANGE_KEY = 4,
@@ -94,10 +97,16 @@ final class TableDefinitionFormat {
             if (replication != null) {
                 out.writeByte(REPLICATION_V2);
                 out.writeLong(replication.versionsStorageId());
+                out.writeLong(replication.ownChangedAt());
                 out.writeInt(replication.replicas().size());
                 for (ReplicationSettings.Replica r : replication.replicas()) {
                     out.writeUTF(r.region()); out.writeUTF(r.status());
                     out.writeUTF(r.tableClassOverride() == null ? "" : r.tableClassOverride());
+                    out.writeLong(r.changedAt());
+                }
+                out.writeInt(replication.removed().size());
+                for (ReplicationSettings.Replica r : replication.removed()) {
+                    out.writeUTF(r.region()); out.writeLong(r.changedAt());
                 }
             }
             out.writeByte(END);
@@ -161,16 +170,23 @@ final class TableDefinitionFormat {
         }
     }
 
-    private static ReplicationSettings readReplication(DataInputStream in, boolean withTableClass) throws IOException {
+    private static ReplicationSettings readReplication(DataInputStream in, boolean v2) throws IOException {
         long versions = in.readLong();
+        long ownChangedAt = v2 ? in.readLong() : 0;
         int count = in.readInt();
         List<ReplicationSettings.Replica> replicas = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String region = in.readUTF(), status = in.readUTF();
-            String tableClass = withTableClass ? in.readUTF() : "";
-            replicas.add(new ReplicationSettings.Replica(region, status, tableClass.isEmpty() ? null : tableClass));
+            String tableClass = v2 ? in.readUTF() : "";
+            long changedAt = v2 ? in.readLong() : 0;
+            replicas.add(new ReplicationSettings.Replica(region, status, tableClass.isEmpty() ? null : tableClass, changedAt));
         }
-        return new ReplicationSettings(versions, replicas);
+        List<ReplicationSettings.Replica> removed = new ArrayList<>();
+        int removedCount = v2 ? in.readInt() : 0;
+        for (int i = 0; i < removedCount; i++) {
+            removed.add(new ReplicationSettings.Replica(in.readUTF(), ReplicationSettings.REMOVED, null, in.readLong()));
+        }
+        return new ReplicationSettings(versions, ownChangedAt, replicas, removed);
     }
 
     private static void writeIndex(DataOutputStream out, GlobalIndex index) throws IOException {

@@ -159,7 +159,7 @@ class ReplicaRulesTest {
         // In the replica's region: the group names its class, which becomes its table's.
         engine.putReplicaGroup(new ReplicaGroupInput(table("others").build(), List.of(
                 new ReplicaGroupInput.Replica("us-west-2", "ACTIVE"),
-                new ReplicaGroupInput.Replica("us-east-1", "ACTIVE", "STANDARD_INFREQUENT_ACCESS"))));
+                new ReplicaGroupInput.Replica("us-east-1", "ACTIVE", "STANDARD_INFREQUENT_ACCESS", 0))));
         assertThat(describe("others").tableClassSummary().tableClass()).isEqualTo("STANDARD_INFREQUENT_ACCESS");
     }
 

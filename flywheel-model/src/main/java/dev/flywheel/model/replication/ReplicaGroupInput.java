@@ -15,12 +15,14 @@ public record ReplicaGroupInput(CreateTableInput table, List<Replica> replicas) 
     }
 
     /**
-     * One member: its region, DynamoDB's ReplicaStatus (CREATING, ACTIVE, ...) and the table class set
-     * for that region's replica by ReplicaUpdates Update (null: none set, or not known to the sender).
+     * One member: its region, DynamoDB's ReplicaStatus (CREATING, ACTIVE, ...; REMOVED for a region
+     * removed from the group), the table class set for that region's replica by ReplicaUpdates Update
+     * (null: none set, or not known to the sender), and when it was added or removed (epoch millis; the
+     * later change of a region's membership wins).
      */
-    public record Replica(String regionName, String status, String tableClassOverride) {
+    public record Replica(String regionName, String status, String tableClassOverride, long changedAt) {
         public Replica(String regionName, String status) {
-            this(regionName, status, null);
+            this(regionName, status, null, 0);
         }
     }
 }

@@ -42,6 +42,7 @@ public final class ReplicationOperations {
             o.string("RegionName", r.regionName());
             o.string("ReplicaStatus", r.status());
             if (r.tableClassOverride() != null) o.string("TableClassOverride", r.tableClassOverride());
+            o.number("ChangedAt", r.changedAt());
             o.endObject();
         });
         out.endObject();
@@ -64,15 +65,17 @@ public final class ReplicationOperations {
     private static ReplicaGroupInput.Replica readReplica(JsonInput in) throws IOException {
         if (!in.startStructure(Slot.VALUE, "Replica")) return null;
         String region = null, status = null, tableClass = null;
+        long changedAt = 0;
         for (String member = in.nextMember(); member != null; member = in.nextMember()) {
             switch (member) {
                 case "RegionName" -> region = in.readString();
                 case "ReplicaStatus" -> status = in.readString();
                 case "TableClassOverride" -> tableClass = in.readString();
+                case "ChangedAt" -> changedAt = in.readLong();
                 default -> in.skipValue();
             }
         }
-        return new ReplicaGroupInput.Replica(region, status, tableClass);
+        return new ReplicaGroupInput.Replica(region, status, tableClass, changedAt);
     }
 
     private static void writeChanges(JsonOutput out, ApplyChangesInput value) throws IOException {
