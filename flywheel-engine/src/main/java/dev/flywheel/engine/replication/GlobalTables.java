@@ -268,7 +268,8 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             }
             return null;
         }
-        if (table == null) {
+        boolean created = table == null;
+        if (created) {
             tables.createTable(request.table());
             log.info("Replica of {} created in {}", name, region);
         }
@@ -279,6 +280,11 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             ReplicationSettings settings = t.replication() != null ? t.replication()
                     : new ReplicationSettings(catalog.allocateId(), List.of());
             if (ownChangedAt > settings.ownChangedAt()) settings = settings.withOwnChangedAt(ownChangedAt);
+            // A new replica has the table's time to live, as DynamoDB creates it.
+            if (created && request.timeToLiveAttribute() != null) {
+                t = t.withTimeToLive(new dev.flywheel.engine.table.TimeToLiveSettings(request.timeToLiveAttribute(), true,
+                        java.time.Instant.now()));
+            }
             // A TableClassOverride set for this region's replica is this table's class here (DynamoDB
             // shows it in the replica region's own TableClassSummary).
             if (ownClass != null && !ownClass.equals(t.tableClass())) t = t.withTableClass(ownClass, java.time.Instant.now());
@@ -317,14 +323,15 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         if (ReplicationSettings.REMOVED.equals(announced.status())) {
             return settings.without(announced.regionName(), announced.changedAt());
         }
-        boolean same = known != null && announced.changedAt() == known.changedAt()
-                && !ReplicationSettings.REMOVED.equals(known.status());
-        // Of the same membership, statuses only move forward (an older announcement may arrive after a
-        // newer one), and a sender that does not know the replica's class (null) leaves what is known.
+        // A region that stays a member (added again, at once by two regions) keeps its replica here, so
+        // its status only moves forward (an older announcement may arrive after a newer one, and this
+        // region's first copy to it is not done again), and a sender that does not know the replica's
+        // class (null) leaves what is known.
+        boolean stillMember = known != null && !ReplicationSettings.REMOVED.equals(known.status());
         boolean active = ReplicationSettings.ACTIVE.equals(announced.status())
-                || (same && ReplicationSettings.ACTIVE.equals(known.status()));
+                || (stillMember && ReplicationSettings.ACTIVE.equals(known.status()));
         String tableClass = announced.tableClassOverride() != null ? announced.tableClassOverride()
-                : same ? known.tableClassOverride() : null;
+                : stillMember ? known.tableClassOverride() : null;
         if (known != null && ReplicationSettings.REMOVED.equals(known.status()) && announced.changedAt() == known.changedAt()) {
             return settings;  // the removal of that same membership stands
         }
@@ -608,7 +615,8 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         for (Replica r : t.replication().removed()) {
             replicas.add(new ReplicaGroupInput.Replica(r.region(), ReplicationSettings.REMOVED, null, r.changedAt()));
         }
-        return new ReplicaGroupInput(createTableInput(t), replicas);
+        String timeToLive = t.timeToLive() != null && t.timeToLive().enabled() ? t.timeToLive().attributeName() : null;
+        return new ReplicaGroupInput(createTableInput(t), replicas, timeToLive);
     }
 
     /** CreateTable for a replica: same keys, indexes and billing, and the stream replicas need. */

@@ -12,6 +12,9 @@ import dev.flywheel.model.shapes.CreateReplicationGroupMemberAction;
 import dev.flywheel.model.shapes.CreateTableInput;
 import dev.flywheel.model.shapes.DeleteReplicationGroupMemberAction;
 import dev.flywheel.model.shapes.DescribeTableInput;
+import dev.flywheel.model.shapes.DescribeTimeToLiveInput;
+import dev.flywheel.model.shapes.TimeToLiveSpecification;
+import dev.flywheel.model.shapes.UpdateTimeToLiveInput;
 import dev.flywheel.model.shapes.GetItemInput;
 import dev.flywheel.model.shapes.KeySchemaElement;
 import dev.flywheel.model.shapes.PutItemInput;
@@ -109,10 +112,18 @@ class ConcurrentMembershipTest {
                 .attributeDefinitions(List.of(new AttributeDefinition("pk", "S")))
                 .keySchema(List.of(new KeySchemaElement("pk", "HASH")))
                 .streamSpecification(new StreamSpecification(true, "NEW_AND_OLD_IMAGES")).build());
+        regions.get("us-east-1").updateTimeToLive(UpdateTimeToLiveInput.builder().tableName("things")
+                .timeToLiveSpecification(new TimeToLiveSpecification(true, "expires")).build());
         update("us-east-1", ReplicationGroupUpdate.builder().create(CreateReplicationGroupMemberAction.builder()
                 .regionName("us-west-2").build()).build());
         List<String> two = List.of("us-east-1", "us-west-2");
         for (String r : two) await(r + " to see the other ACTIVE", () -> othersActive(r, two));
+        // The new replica has the table's time to live.
+        assertThat(regions.get("us-west-2").describeTimeToLive(DescribeTimeToLiveInput.builder().tableName("things").build())
+                .timeToLiveDescription()).satisfies(ttl -> {
+                    assertThat(ttl.timeToLiveStatus()).isEqualTo("ENABLED");
+                    assertThat(ttl.attributeName()).isEqualTo("expires");
+                });
     }
 
     private void update(String region, ReplicationGroupUpdate update) {

@@ -8,10 +8,16 @@ import java.util.List;
  *
  * @param table what creates the table in a region that has none (its name is the table's name)
  * @param replicas every member region, with its ReplicaStatus
+ * @param timeToLiveAttribute the table's time to live attribute when time to live is enabled, else null
+ *     (CreateTable cannot carry it; a new replica enables it as the table has it)
  */
-public record ReplicaGroupInput(CreateTableInput table, List<Replica> replicas) {
+public record ReplicaGroupInput(CreateTableInput table, List<Replica> replicas, String timeToLiveAttribute) {
     public ReplicaGroupInput {
         replicas = List.copyOf(replicas);
+    }
+
+    public ReplicaGroupInput(CreateTableInput table, List<Replica> replicas) {
+        this(table, replicas, null);
     }
 
     /**

@@ -45,6 +45,7 @@ public final class ReplicationOperations {
             o.number("ChangedAt", r.changedAt());
             o.endObject();
         });
+        if (value.timeToLiveAttribute() != null) out.string("TimeToLiveAttribute", value.timeToLiveAttribute());
         out.endObject();
     }
 
@@ -52,14 +53,16 @@ public final class ReplicationOperations {
         if (!in.startStructure(Slot.VALUE, "ReplicaGroupInput")) return null;
         var table = (dev.flywheel.model.shapes.CreateTableInput) null;
         List<ReplicaGroupInput.Replica> replicas = List.of();
+        String timeToLive = null;
         for (String member = in.nextMember(); member != null; member = in.nextMember()) {
             switch (member) {
                 case "Table" -> table = CreateTableInputJson.read(in, Slot.MEMBER);
                 case "Replicas" -> replicas = in.readList(ReplicationOperations::readReplica);
+                case "TimeToLiveAttribute" -> timeToLive = in.readString();
                 default -> in.skipValue();
             }
         }
-        return new ReplicaGroupInput(table, replicas);
+        return new ReplicaGroupInput(table, replicas, timeToLive);
     }
 
     private static ReplicaGroupInput.Replica readReplica(JsonInput in) throws IOException {
