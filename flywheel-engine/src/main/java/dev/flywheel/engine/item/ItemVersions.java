@@ -77,7 +77,10 @@ public final class ItemVersions {
                 Expected.value(current == null ? null : current.encode()));
         List<CompanionWrite> companions = List.of(new CompanionWrite(table.replication().versionsStorageId(), List.of(row)));
         if (replicated != null || !table.isGlobal()) return new Stamp(companions, List.of());
-        byte[] keys = ItemCodec.encode(key.attributes());
+        // A transaction applies its writes by stored key alone (TransactionCoordinator): the attributes
+        // then come from the key bytes, so that the other regions get the item's key.
+        byte[] keys = ItemCodec.encode(key.attributes().isEmpty()
+                ? ItemKey.attributesOf(table, key.partitionKey(), key.sortKey()) : key.attributes());
         DerivedRecord record = new DerivedRecord(logName(table.id()), new Record(version, keys, updated).encode());
         return new Stamp(companions, List.of(record));
     }

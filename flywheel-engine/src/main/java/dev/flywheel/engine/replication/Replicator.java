@@ -1,9 +1,9 @@
 package dev.flywheel.engine.replication;
 
 import dev.flywheel.engine.item.ItemCodec;
+import dev.flywheel.engine.item.ItemKey;
 import dev.flywheel.engine.item.ItemVersion;
 import dev.flywheel.engine.item.ItemVersions;
-import dev.flywheel.engine.item.KeyEncoding;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
@@ -17,7 +17,6 @@ import dev.flywheel.storage.RowKey;
 import dev.flywheel.storage.Storage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -226,12 +225,7 @@ final class Replicator implements Runnable {
 
     /** The key attributes of a row of the table or of its versions (same keys). */
     static Map<String, AttributeValue> key(TableDefinition table, Row row) {
-        Map<String, AttributeValue> key = new LinkedHashMap<>(4);
-        key.put(table.hashKey().name(), KeyEncoding.decode(table.hashKey().type(), row.partitionKey()));
-        if (table.rangeKey() != null) {
-            key.put(table.rangeKey().name(), KeyEncoding.decode(table.rangeKey().type(), row.sortKey()));
-        }
-        return key;
+        return ItemKey.attributesOf(table, row.partitionKey(), row.sortKey());
     }
 
     /** Waits {@code millis}, or less if woken since the last pause. */
