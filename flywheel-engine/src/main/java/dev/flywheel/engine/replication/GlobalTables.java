@@ -268,6 +268,13 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             }
             return null;
         }
+        if (table != null && table.replication() == null) {
+            // A table of that name that is no replica: DynamoDB refuses to make a replica over an existing
+            // table (its keys and items may differ). The region that added it keeps retrying, and the
+            // replica stays CREATING there, until this table is deleted. (Message as recalled: I.)
+            throw new ValidationException("Failed to create a the new replica of table with name: '" + name
+                    + "' because one or more replicas already existed as tables.");
+        }
         boolean created = table == null;
         if (created) {
             tables.createTable(request.table());

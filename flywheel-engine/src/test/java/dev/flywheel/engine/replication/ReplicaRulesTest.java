@@ -163,6 +163,16 @@ class ReplicaRulesTest {
         assertThat(describe("others").tableClassSummary().tableClass()).isEqualTo("STANDARD_INFREQUENT_ACCESS");
     }
 
+    /** A region that has a table of that name already (no replica) refuses to become a replica over it. */
+    @Test
+    void aReplicaIsNotMadeOverAnExistingTable() {
+        engine.createTable(table("things").build());
+        assertThatThrownBy(() -> makeGlobal("things")).isInstanceOf(ValidationException.class)
+                .hasMessage("Failed to create a the new replica of table with name: 'things' because one or more"
+                        + " replicas already existed as tables.");
+        assertThat(describe("things").globalTableVersion()).isNull();
+    }
+
     /** This region's table made a replica of a global table whose other region is us-west-2. */
     private void makeGlobal(String name) {
         engine.putReplicaGroup(new ReplicaGroupInput(table(name)
