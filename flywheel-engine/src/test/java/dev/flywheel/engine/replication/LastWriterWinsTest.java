@@ -158,4 +158,21 @@ class LastWriterWinsTest {
         assertThat(replicationLog()).extracting(e -> ItemVersions.Record.decode(e.payload()).keyAttributes())
                 .containsExactlyInAnyOrder(KEY, Map.of("pk", new AttributeValue.S("b")));
     }
+
+    /** This region's stream shows the writes that landed here, replicated ones included. */
+    @Test
+    void replicatedWritesAreInThisRegionsStream() {
+        apply("replicated", 100, "us-west-2");
+        String arn = engine.describeTable(DescribeTableInput.builder().tableName("things").build()).table().latestStreamArn();
+        var shard = engine.describeStream(dev.flywheel.model.streams.DescribeStreamInput.builder().streamArn(arn).build())
+                .streamDescription().shards().getFirst();
+        String iterator = engine.getShardIterator(dev.flywheel.model.streams.GetShardIteratorInput.builder().streamArn(arn)
+                .shardId(shard.shardId()).shardIteratorType("TRIM_HORIZON").build()).shardIterator();
+        var records = engine.getRecords(dev.flywheel.model.streams.GetRecordsInput.builder().shardIterator(iterator).build())
+                .records();
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.eventName()).isEqualTo("INSERT");
+            assertThat(r.dynamodb().newImage()).containsEntry("v", new AttributeValue.S("replicated"));
+        });
+    }
 }
