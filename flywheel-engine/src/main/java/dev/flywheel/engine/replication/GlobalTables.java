@@ -11,6 +11,8 @@ import dev.flywheel.engine.table.ReplicationSettings.Replica;
 import dev.flywheel.engine.table.StreamSettings;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.engine.table.TableOperations;
+import dev.flywheel.engine.table.TimeToLiveSettings;
+import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ResourceNotFoundException;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.replication.ApplyChangesInput;
@@ -26,10 +28,17 @@ import dev.flywheel.model.shapes.StreamSpecification;
 import dev.flywheel.model.shapes.UpdateReplicationGroupMemberAction;
 import dev.flywheel.model.shapes.UpdateTableInput;
 import dev.flywheel.model.shapes.UpdateTableOutput;
+import dev.flywheel.storage.LogEntry;
+import dev.flywheel.storage.Page;
+import dev.flywheel.storage.ReadLimits;
+import dev.flywheel.storage.Row;
+import dev.flywheel.storage.RowKey;
 import dev.flywheel.storage.Storage;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -289,12 +298,12 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             if (ownChangedAt > settings.ownChangedAt()) settings = settings.withOwnChangedAt(ownChangedAt);
             // A new replica has the table's time to live, as DynamoDB creates it.
             if (created && request.timeToLiveAttribute() != null) {
-                t = t.withTimeToLive(new dev.flywheel.engine.table.TimeToLiveSettings(request.timeToLiveAttribute(), true,
-                        java.time.Instant.now()));
+                t = t.withTimeToLive(new TimeToLiveSettings(request.timeToLiveAttribute(), true,
+                        Instant.now()));
             }
             // A TableClassOverride set for this region's replica is this table's class here (DynamoDB
             // shows it in the replica region's own TableClassSummary).
-            if (ownClass != null && !ownClass.equals(t.tableClass())) t = t.withTableClass(ownClass, java.time.Instant.now());
+            if (ownClass != null && !ownClass.equals(t.tableClass())) t = t.withTableClass(ownClass, Instant.now());
             for (ReplicaGroupInput.Replica r : request.replicas()) {
                 if (r.regionName().equals(region)) continue;
                 settings = merge(settings, r);
@@ -316,7 +325,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
 
     /** Who is in and out of the group, and since when (not the statuses). */
     private static Set<String> membership(ReplicationSettings settings) {
-        Set<String> membership = new java.util.HashSet<>();
+        Set<String> membership = new HashSet<>();
         if (settings == null) return membership;
         for (Replica r : settings.replicas()) membership.add(r.region() + "@" + r.changedAt());
         for (Replica r : settings.removed()) membership.add(r.region() + "@" + r.changedAt() + "-");
@@ -396,11 +405,11 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         }
         int forgotten = 0;
         List<ApplyChangesInput.Change> batch = new ArrayList<>(Replicator.BATCH);
-        dev.flywheel.storage.RowKey after = null;
+        RowKey after = null;
         while (true) {
-            dev.flywheel.storage.Page page = storage.scan(table.replication().versionsStorageId(), 0, 1, after,
-                    dev.flywheel.storage.ReadLimits.rows(Replicator.BATCH));
-            for (dev.flywheel.storage.Row row : page.rows()) {
+            Page page = storage.scan(table.replication().versionsStorageId(), 0, 1, after,
+                    ReadLimits.rows(Replicator.BATCH));
+            for (Row row : page.rows()) {
                 ItemVersion version = ItemVersion.decode(row.value());
                 if (version.deleted() && version.timestamp() < deletedBefore) {
                     batch.add(new ApplyChangesInput.Change(Replicator.key(table, row), null, version.timestamp(),
@@ -410,14 +419,14 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             }
             forgotten += forgetSettled(table, members, batch);
             batch.clear();
-            if (page.stopReason() == dev.flywheel.storage.Page.StopReason.EXHAUSTED) return forgotten;
+            if (page.stopReason() == Page.StopReason.EXHAUSTED) return forgotten;
         }
     }
 
     /** Forgets those of {@code tombstones} every member answers as settled. */
     private int forgetSettled(TableDefinition table, List<ReplicationApi> members, List<ApplyChangesInput.Change> tombstones) {
         if (tombstones.isEmpty()) return 0;
-        Set<ApplyChangesInput.Change> settled = new java.util.HashSet<>(tombstones);
+        Set<ApplyChangesInput.Change> settled = new HashSet<>(tombstones);
         for (ReplicationApi member : members) {
             try {
                 settled.retainAll(member.settledTombstones(new ApplyChangesInput(table.name(), region, tombstones)).changes());
@@ -453,11 +462,11 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             ItemVersion theirs = new ItemVersion(change.timestamp(), change.region(), true);
             if (mine != null && !theirs.isNewerThan(mine)) settled.add(change);
         }
-        Set<Map<String, dev.flywheel.model.AttributeValue>> pending = new java.util.HashSet<>();
+        Set<Map<String, AttributeValue>> pending = new HashSet<>();
         long from = toSource.durableCheckpoint();
-        for (List<dev.flywheel.storage.LogEntry> entries = storage.readLog(ItemVersions.logName(table.id()), from, 1000);
+        for (List<LogEntry> entries = storage.readLog(ItemVersions.logName(table.id()), from, 1000);
              !entries.isEmpty(); entries = storage.readLog(ItemVersions.logName(table.id()), from, 1000)) {
-            for (dev.flywheel.storage.LogEntry entry : entries) {
+            for (LogEntry entry : entries) {
                 pending.add(ItemVersions.Record.decode(entry.payload()).keyAttributes());
             }
             from = entries.getLast().sequence();
