@@ -21,8 +21,8 @@ public final class RemoteReplication implements ReplicationApi {
     }
 
     @SuppressWarnings("unchecked")
-    private <I> Void call(String operation, I request) {
-        Operation<ReplicationApi, I, Void> op = (Operation<ReplicationApi, I, Void>) ReplicationOperations.named(operation);
+    private <I, O> O call(String operation, I request) {
+        Operation<ReplicationApi, I, O> op = (Operation<ReplicationApi, I, O>) ReplicationOperations.named(operation);
         byte[] answer = endpoint.post(operation, op.writeInput(request));
         return op.readOutput(answer, 0, answer.length);
     }
@@ -35,5 +35,10 @@ public final class RemoteReplication implements ReplicationApi {
     @Override
     public Void applyChanges(ApplyChangesInput request) {
         return call("ApplyChanges", request);
+    }
+
+    @Override
+    public ApplyChangesInput settledTombstones(ApplyChangesInput request) {
+        return call("SettledTombstones", request);
     }
 }

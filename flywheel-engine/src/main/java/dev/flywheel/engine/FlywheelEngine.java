@@ -9,6 +9,7 @@ import dev.flywheel.engine.item.ItemOperations;
 import dev.flywheel.engine.item.ItemStore;
 import dev.flywheel.engine.item.ItemVersions;
 import dev.flywheel.engine.replication.GlobalTables;
+import dev.flywheel.engine.replication.LegacyGlobalTables;
 import dev.flywheel.model.replication.ApplyChangesInput;
 import dev.flywheel.model.replication.ReplicaGroupInput;
 import dev.flywheel.model.replication.ReplicationApi;
@@ -164,16 +165,39 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
         return tables.updateTable(request);
     }
 
-    /** Version 2017.11.29 (legacy) global tables: DynamoDB itself now refuses to create them. */
+    /** Version 2017.11.29 (legacy) global tables: answered as DynamoDB does, which no longer creates them. */
     @Override public CreateGlobalTableOutput createGlobalTable(CreateGlobalTableInput request) {
-        // DynamoDB's text in 2026 (crossplane-contrib/provider-aws#2308).
-        throw new dev.flywheel.model.DynamoDbException.ValidationException("One or more parameter values were invalid:"
-                + " DynamoDB global tables version 2017.11.29 is not supported. We recommend using DynamoDB global tables"
-                + " version 2019.11.21, instead of version 2017.11.29 (Legacy).");
+        return LegacyGlobalTables.createGlobalTable(request);
+    }
+    @Override public DescribeGlobalTableOutput describeGlobalTable(DescribeGlobalTableInput request) {
+        return LegacyGlobalTables.describeGlobalTable(request);
+    }
+    @Override public DescribeGlobalTableSettingsOutput describeGlobalTableSettings(DescribeGlobalTableSettingsInput request) {
+        return LegacyGlobalTables.describeGlobalTableSettings(request);
+    }
+    @Override public UpdateGlobalTableOutput updateGlobalTable(UpdateGlobalTableInput request) {
+        return LegacyGlobalTables.updateGlobalTable(request);
+    }
+    @Override public UpdateGlobalTableSettingsOutput updateGlobalTableSettings(UpdateGlobalTableSettingsInput request) {
+        return LegacyGlobalTables.updateGlobalTableSettings(request);
+    }
+    @Override public ListGlobalTablesOutput listGlobalTables(ListGlobalTablesInput request) {
+        return LegacyGlobalTables.listGlobalTables(request);
     }
 
     @Override public Void putReplicaGroup(ReplicaGroupInput request) { return globalTables.putReplicaGroup(request); }
     @Override public Void applyChanges(ApplyChangesInput request) { return globalTables.applyChanges(request); }
+    @Override public ApplyChangesInput settledTombstones(ApplyChangesInput request) {
+        return globalTables.settledTombstones(request);
+    }
+
+    /**
+     * Forgets the tombstones of {@code tableName}'s items deleted before {@code deletedBefore} (epoch
+     * millis) that every other region has settled; as the background pass does (tests). Returns how many.
+     */
+    public int collectTombstones(String tableName, long deletedBefore) {
+        return globalTables.collectTombstones(tableName, deletedBefore);
+    }
     @Override public DeleteTableOutput deleteTable(DeleteTableInput request) { return tables.deleteTable(request); }
     @Override public DescribeTimeToLiveOutput describeTimeToLive(DescribeTimeToLiveInput request) {
         return timeToLive.describeTimeToLive(request);

@@ -43,7 +43,8 @@ final class JsonProtocolInvoker implements RequestInvoker {
             }
             case FLYWHEEL_REPLICATION -> {
                 if (replication == null) throw new UnknownOperationException(null);
-                // With policies, a peer's principal needs dynamodb:ApplyChanges and dynamodb:PutReplicaGroup.
+                // With policies, a peer's principal needs dynamodb:ApplyChanges, dynamodb:PutReplicaGroup
+                // and dynamodb:SettledTombstones.
                 ReplicationApi guarded = accessControl == null ? replication
                         : accessControl.guard(ReplicationApi.class, replication, caller);
                 yield replicationProtocol.invoke(guarded, target.operation(), body, offset, length);

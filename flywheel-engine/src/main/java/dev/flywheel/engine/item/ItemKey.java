@@ -46,6 +46,14 @@ public record ItemKey(byte[] partitionKey, byte[] sortKey, Map<String, Attribute
         return of(table, key);
     }
 
+    /** The key attributes encoded in a stored row's keys (of the table, or of a companion at the same keys). */
+    public static Map<String, AttributeValue> attributesOf(TableDefinition table, byte[] partitionKey, byte[] sortKey) {
+        Map<String, AttributeValue> key = new LinkedHashMap<>(4);
+        key.put(table.hashKey().name(), KeyEncoding.decode(table.hashKey().type(), partitionKey));
+        if (table.rangeKey() != null) key.put(table.rangeKey().name(), KeyEncoding.decode(table.rangeKey().type(), sortKey));
+        return key;
+    }
+
     private static ItemKey of(TableDefinition table, Map<String, AttributeValue> key) {
         Map<String, AttributeValue> normalized = new LinkedHashMap<>(4);
         byte[] partition = encode(table.hashKey(), key, normalized);

@@ -130,6 +130,26 @@ public final class ItemStore {
         write(table, key, current -> item, ChangeOrigin.REPLICATION, ItemLock.FREE, version);
     }
 
+    /**
+     * Forgets {@code key}'s tombstone in a global table (GlobalTables decides when that is safe): in one
+     * atomic write, only if the item is still absent, {@code tombstone} is still its version and no
+     * transaction holds it. Nothing derives from it (no stream record, no replication).
+     *
+     * @return whether the tombstone was forgotten (false: something changed the item meanwhile)
+     */
+    public boolean forgetTombstone(TableDefinition table, ItemKey key, ItemVersion tombstone) {
+        try (Catalog.Write write = catalog.beginWrite(table)) {
+            TableDefinition t = write.table();
+            if (t.replication() == null) return false;
+            RowWrite stillAbsent = RowWrite.delete(key.sortKey(), Expected.ABSENT);
+            RowWrite unlocked = new RowWrite(key.sortKey(), ItemLock.FREE.newValue(), ItemLock.FREE.expected());
+            RowWrite forget = RowWrite.delete(key.sortKey(), Expected.value(tombstone.encode()));
+            return storage.write(new PartitionWrite(t.id(), key.partitionKey(), List.of(stillAbsent), List.of(), List.of(
+                    new CompanionWrite(t.lockTableId(), List.of(unlocked)),
+                    new CompanionWrite(t.replication().versionsStorageId(), List.of(forget))))) == WriteOutcome.APPLIED;
+        }
+    }
+
     /** @param replicated the version of a replicated write ({@link #applyReplicated}); null for a local one */
     private Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
                          ChangeOrigin origin, ItemLock lock, ItemVersion replicated) {

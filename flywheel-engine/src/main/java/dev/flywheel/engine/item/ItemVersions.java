@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  * bytes, and every reader of them (GetItem, Query, Scan, indexes, streams), stay exactly as for any
  * table, while a version can never disagree with the item it versions, even after a crash. A delete
  * leaves its version row as a tombstone, so that an older write of the item arriving later from
- * another region loses against it instead of bringing the item back. Tombstones are kept for the
- * table's life (to do: forget those older than any region's replication lag could be).
+ * another region loses against it instead of bringing the item back. A tombstone is forgotten once no
+ * older write of its item can arrive any more (GlobalTables#collectTombstones says when and why).
  *
  * <p><b>What is replicated.</b> A local write (a request, time to live) of a global table's item gets a
  * version newer than the item's current one, and appends a {@link Record} to the table's replication
@@ -77,7 +77,10 @@ public final class ItemVersions {
                 Expected.value(current == null ? null : current.encode()));
         List<CompanionWrite> companions = List.of(new CompanionWrite(table.replication().versionsStorageId(), List.of(row)));
         if (replicated != null || !table.isGlobal()) return new Stamp(companions, List.of());
-        byte[] keys = ItemCodec.encode(key.attributes());
+        // A transaction applies its writes by stored key alone (TransactionCoordinator): the attributes
+        // then come from the key bytes, so that the other regions get the item's key.
+        byte[] keys = ItemCodec.encode(key.attributes().isEmpty()
+                ? ItemKey.attributesOf(table, key.partitionKey(), key.sortKey()) : key.attributes());
         DerivedRecord record = new DerivedRecord(logName(table.id()), new Record(version, keys, updated).encode());
         return new Stamp(companions, List.of(record));
     }

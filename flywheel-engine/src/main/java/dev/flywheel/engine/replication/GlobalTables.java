@@ -1,6 +1,5 @@
 package dev.flywheel.engine.replication;
 
-import dev.flywheel.engine.Unsupported;
 import dev.flywheel.engine.item.ItemKey;
 import dev.flywheel.engine.item.ItemStore;
 import dev.flywheel.engine.item.ItemVersion;
@@ -12,6 +11,8 @@ import dev.flywheel.engine.table.ReplicationSettings.Replica;
 import dev.flywheel.engine.table.StreamSettings;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.engine.table.TableOperations;
+import dev.flywheel.engine.table.TimeToLiveSettings;
+import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ResourceNotFoundException;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.replication.ApplyChangesInput;
@@ -24,12 +25,20 @@ import dev.flywheel.model.shapes.GlobalSecondaryIndex;
 import dev.flywheel.model.shapes.Projection;
 import dev.flywheel.model.shapes.ReplicationGroupUpdate;
 import dev.flywheel.model.shapes.StreamSpecification;
+import dev.flywheel.model.shapes.UpdateReplicationGroupMemberAction;
 import dev.flywheel.model.shapes.UpdateTableInput;
 import dev.flywheel.model.shapes.UpdateTableOutput;
+import dev.flywheel.storage.LogEntry;
+import dev.flywheel.storage.Page;
+import dev.flywheel.storage.ReadLimits;
+import dev.flywheel.storage.Row;
+import dev.flywheel.storage.RowKey;
 import dev.flywheel.storage.Storage;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * tells every member, old and new, the new group ({@link ReplicationApi#putReplicaGroup}): a new
  * member creates the table, a removed one deletes it. Announcements still to send are kept in
  * metadata ({@code replication-announce/<table>}), so a crash does not lose them; they are sent again
- * until every member acknowledged. Only that region announces: membership changes made at the same
- * time in two regions are not reconciled (to do). A replica is CREATING in a region's DescribeTable
+ * until every member acknowledged. Membership changes made at once in two regions merge region by
+ * region, the later change winning ({@link ReplicationSettings}). A replica is CREATING in a region's DescribeTable
  * until that region has copied its items to it, then ACTIVE; statuses only move forward.
  *
  * <p><b>Changes.</b> One {@link Replicator} per (global table, peer) sends the table's replication log
@@ -55,6 +64,10 @@ import org.slf4j.LoggerFactory;
  * holds (last writer wins, ties broken by region name), so changes may arrive in any order and more
  * than once. A background thread starts and stops replicators as definitions change, sends
  * announcements, and trims each log once every peer has it.
+ *
+ * <p><b>Tombstones.</b> A deleted item's version stays as a tombstone until every other member has
+ * settled it (holds it, and has no older change of the item still to send here); a background pass
+ * forgets such tombstones once they are an hour old ({@link #collectTombstones}).
  *
  * <p>Thread-safe.
  */
@@ -64,10 +77,15 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     public static final String VERSION = "2019.11.21";
     private static final String ANNOUNCE_PREFIX = "replication-announce/";
     private static final long MAINTENANCE_MILLIS = 200;
+    /** How often tombstones are collected, and how old one must be to go (see {@link #collectTombstones}). */
+    private static final long TOMBSTONE_PASS_MILLIS = 10 * 60_000, TOMBSTONE_MIN_AGE_MILLIS = 60 * 60_000;
+    /** A peer with more changes than this still to send answers that nothing is settled (bounds the check). */
+    private static final int SETTLED_LOG_LIMIT = 10_000;
 
     private final Catalog catalog;
     private final TableOperations tables;
     private final ItemStore items;
+    private final ItemVersions versions;
     private final Storage storage;
     private final String region;
     private final Map<String, ReplicationApi> peers;
@@ -79,6 +97,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     private volatile boolean running = true;
     private boolean changed = true;
     private final Thread maintenance;
+    private long lastTombstonePass = System.currentTimeMillis();
 
     /** @param peers the other regions this one may replicate to, by region name */
     public GlobalTables(Catalog catalog, TableOperations tables, ItemStore items, ItemVersions versions, Storage storage,
@@ -86,6 +105,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         this.catalog = catalog;
         this.tables = tables;
         this.items = items;
+        this.versions = versions;
         this.storage = storage;
         this.region = region;
         this.peers = Map.copyOf(peers);
@@ -98,18 +118,31 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
 
     public UpdateTableOutput updateTable(UpdateTableInput request) {
         TableDefinition table = catalog.requireForControlPlane(request.tableName());
+        if (request.replicaUpdates().stream().filter(u -> u.create() != null || u.delete() != null).count() > 1) {
+            // DynamoDB's text (ack-api-quirks, DDB-TABLE-258): one replica added or removed per UpdateTable.
+            throw new ValidationException("Update table operation with more than one create or delete replica actions"
+                    + " not allowed");
+        }
         List<String> creates = new ArrayList<>(), deletes = new ArrayList<>();
+        Map<String, String> tableClasses = new HashMap<>();
+        List<String> notMembers = new ArrayList<>();
         for (ReplicationGroupUpdate update : request.replicaUpdates()) {
-            Unsupported.whenPresent(update.update(), "ReplicaUpdates Update");
             String target = update.create() != null ? update.create().regionName()
-                    : update.delete() != null ? update.delete().regionName() : null;
+                    : update.delete() != null ? update.delete().regionName()
+                    : update.update() != null ? update.update().regionName() : null;
             if (target == null) continue;
             if (target.equals(region)) {
                 throw new ValidationException("Cannot add, delete, or update the local region through ReplicaUpdates."
                         + " Use CreateTable, DeleteTable, or UpdateTable as required.");
             }
             boolean member = table.replication() != null && table.replication().replica(target) != null;
-            if (update.create() != null) {
+            if (update.update() != null) {
+                checkReplicaUpdate(update.update());
+                if (!member) notMembers.add(target);
+                else if (update.update().tableClassOverride() != null) {
+                    tableClasses.put(target, update.update().tableClassOverride());
+                }
+            } else if (update.create() != null) {
                 // Guessed (DynamoDB's text for an unknown region is not documented).
                 if (!peers.containsKey(target)) throw new ValidationException("Region " + target + " is not a peer of this"
                         + " Flywheel region (" + region + "); start it with --peer " + target + "=URL");
@@ -118,12 +151,17 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                         + table.name() + "' because one or more replicas already existed as tables.");
                 creates.add(target);
             } else {
-                // Guessed.
-                if (!member) throw new ValidationException("Cannot delete replica in region " + target + " of table "
-                        + table.name() + ": the table has no replica there");
+                if (!member) notMembers.add(target);
                 deletes.add(target);
             }
         }
+        if (!notMembers.isEmpty()) {
+            // DynamoDB's text for Delete or Update of a region without a replica (ack-api-quirks, DDB-TABLE-294/308).
+            throw new ValidationException("Update global table operation failed because one or more replicas were not"
+                    + " part of the global table. Please retry the request without these replicas: ["
+                    + String.join(", ", notMembers) + "].");
+        }
+
         if (!creates.isEmpty()) {
             if (TableDefinition.PROVISIONED.equals(table.billingMode())) {
                 throw new ValidationException("Table write capacity should either be Pay-Per-Request or AutoScaled.");
@@ -144,14 +182,44 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             ReplicationSettings settings = t.replication() != null ? t.replication()
                     : new ReplicationSettings(catalog.allocateId(), List.of());
             for (Replica r : settings.replicas()) notify.add(r.region());
-            for (String created : creates) settings = settings.with(new Replica(created, ReplicationSettings.CREATING));
-            for (String deleted : deletes) settings = settings.without(deleted);
+            long now = System.currentTimeMillis();
+            for (String created : creates) {
+                settings = settings.with(new Replica(created, ReplicationSettings.CREATING, null,
+                        settings.nextChange(created, now)));
+            }
+            for (String deleted : deletes) settings = settings.without(deleted, settings.nextChange(deleted, now));
+            for (Map.Entry<String, String> e : tableClasses.entrySet()) {
+                Replica known = settings.replica(e.getKey());
+                if (known != null) {
+                    settings = settings.with(new Replica(known.region(), known.status(), e.getValue(), known.changedAt()));
+                }
+            }
             notify.addAll(creates);
             return t.withReplication(settings);
         });
         announceLater(updated.name(), notify);
         wake();
         return new UpdateTableOutput(tables.describe(updated, "UPDATING"));
+    }
+
+    /**
+     * Refuses a ReplicaUpdates Update DynamoDB refuses. What it may carry besides TableClassOverride
+     * concerns provisioned capacity, which Flywheel's global tables (on-demand only) do not have:
+     * accepted and without effect, as DynamoDB accepts a ProvisionedThroughputOverride on an on-demand
+     * replica.
+     */
+    private static void checkReplicaUpdate(UpdateReplicationGroupMemberAction update) {
+        if (update.kmsMasterKeyId() == null && update.provisionedThroughputOverride() == null
+                && update.onDemandThroughputOverride() == null && update.globalSecondaryIndexes() == null
+                && update.tableClassOverride() == null) {
+            // DynamoDB's text (ack-api-quirks, DDB-TABLE-294).
+            throw new ValidationException("There are no actions specified in the Replica Update Action of the request.");
+        }
+        if (update.kmsMasterKeyId() != null) {
+            // DynamoDB's answer to any per-replica key on a table with Flywheel's kind of encryption (DDB-TABLE-295).
+            throw new ValidationException("One or more parameter values were invalid: KMSMasterKeyId must be specified"
+                    + " for each replica.");
+        }
     }
 
     /**
@@ -185,42 +253,106 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
 
     // ---- ReplicationApi: what peers call ----
 
+    /**
+     * Merges the group a member announces into this region's view, region by region, the later change
+     * winning ({@link ReplicationSettings}): this region creates its replica when it is a member and has
+     * none, and deletes it when its removal is the latest change of its own membership.
+     */
     @Override
     public Void putReplicaGroup(ReplicaGroupInput request) {
         String name = request.table().tableName();
         TableDefinition table = catalog.find(name);
-        Replica own = null;
+        ReplicaGroupInput.Replica own = null;
         for (ReplicaGroupInput.Replica r : request.replicas()) {
-            if (r.regionName().equals(region)) own = new Replica(r.regionName(), r.status());
+            if (r.regionName().equals(region)) own = r;
         }
-        if (own == null) {
-            // This region is a member no more: its replica goes (DynamoDB deletes it with its items).
-            if (table != null && table.replication() != null) {
+        long ownSince = table == null || table.replication() == null ? -1 : table.replication().ownChangedAt();
+        if (own == null || ReplicationSettings.REMOVED.equals(own.status())) {
+            // Removed (DynamoDB deletes that region's replica with its items), unless this region was
+            // added again after that removal.
+            boolean stale = own != null && own.changedAt() < ownSince;
+            if (!stale && table != null && table.replication() != null) {
                 tables.deleteTable(DeleteTableInput.builder().tableName(name).build());
                 log.info("Replica of {} in {} deleted: removed from the global table", name, region);
             }
             return null;
         }
-        if (table == null) {
+        if (table != null && table.replication() == null) {
+            // A table of that name that is no replica: DynamoDB refuses to make a replica over an existing
+            // table (its keys and items may differ). The region that added it keeps retrying, and the
+            // replica stays CREATING there, until this table is deleted. (Message as recalled: I.)
+            throw new ValidationException("Failed to create a the new replica of table with name: '" + name
+                    + "' because one or more replicas already existed as tables.");
+        }
+        boolean created = table == null;
+        if (created) {
             tables.createTable(request.table());
             log.info("Replica of {} created in {}", name, region);
         }
-        catalog.update(name, t -> {
+        String ownClass = own.tableClassOverride();
+        long ownChangedAt = own.changedAt();
+        TableDefinition before = catalog.find(name);
+        TableDefinition after = catalog.update(name, t -> {
             ReplicationSettings settings = t.replication() != null ? t.replication()
                     : new ReplicationSettings(catalog.allocateId(), List.of());
-            List<Replica> members = new ArrayList<>();
+            if (ownChangedAt > settings.ownChangedAt()) settings = settings.withOwnChangedAt(ownChangedAt);
+            // A new replica has the table's time to live, as DynamoDB creates it.
+            if (created && request.timeToLiveAttribute() != null) {
+                t = t.withTimeToLive(new TimeToLiveSettings(request.timeToLiveAttribute(), true,
+                        Instant.now()));
+            }
+            // A TableClassOverride set for this region's replica is this table's class here (DynamoDB
+            // shows it in the replica region's own TableClassSummary).
+            if (ownClass != null && !ownClass.equals(t.tableClass())) t = t.withTableClass(ownClass, Instant.now());
             for (ReplicaGroupInput.Replica r : request.replicas()) {
                 if (r.regionName().equals(region)) continue;
-                Replica known = settings.replica(r.regionName());
-                // Statuses only move forward: an older announcement may arrive after a newer one.
-                boolean active = ReplicationSettings.ACTIVE.equals(r.status())
-                        || (known != null && ReplicationSettings.ACTIVE.equals(known.status()));
-                members.add(new Replica(r.regionName(), active ? ReplicationSettings.ACTIVE : r.status()));
+                settings = merge(settings, r);
             }
-            return t.withReplication(new ReplicationSettings(settings.versionsStorageId(), members));
+            return t.withReplication(settings);
         });
+        if (before.replication() != null && !membership(after.replication()).equals(membership(before.replication()))) {
+            // A member learned of a change others may not know (one made at the same time as another
+            // elsewhere): it tells every member, so all views meet. (A new member needs not: whoever added
+            // it told every member it knew, and the others learn of it from them.)
+            Set<String> everyone = new LinkedHashSet<>();
+            for (Replica r : after.replication().replicas()) everyone.add(r.region());
+            for (Replica r : after.replication().removed()) everyone.add(r.region());
+            announceLater(name, everyone);
+        }
         wake();
         return null;
+    }
+
+    /** Who is in and out of the group, and since when (not the statuses). */
+    private static Set<String> membership(ReplicationSettings settings) {
+        Set<String> membership = new HashSet<>();
+        if (settings == null) return membership;
+        for (Replica r : settings.replicas()) membership.add(r.region() + "@" + r.changedAt());
+        for (Replica r : settings.removed()) membership.add(r.region() + "@" + r.changedAt() + "-");
+        return membership;
+    }
+
+    /** {@code settings} with what {@code announced} says of one other region, if it is not older than what is known. */
+    private static ReplicationSettings merge(ReplicationSettings settings, ReplicaGroupInput.Replica announced) {
+        Replica known = settings.lastChange(announced.regionName());
+        if (known != null && announced.changedAt() < known.changedAt()) return settings;  // older news
+        if (ReplicationSettings.REMOVED.equals(announced.status())) {
+            return settings.without(announced.regionName(), announced.changedAt());
+        }
+        // A region that stays a member (added again, at once by two regions) keeps its replica here, so
+        // its status only moves forward (an older announcement may arrive after a newer one, and this
+        // region's first copy to it is not done again), and a sender that does not know the replica's
+        // class (null) leaves what is known.
+        boolean stillMember = known != null && !ReplicationSettings.REMOVED.equals(known.status());
+        boolean active = ReplicationSettings.ACTIVE.equals(announced.status())
+                || (stillMember && ReplicationSettings.ACTIVE.equals(known.status()));
+        String tableClass = announced.tableClassOverride() != null ? announced.tableClassOverride()
+                : stillMember ? known.tableClassOverride() : null;
+        if (known != null && ReplicationSettings.REMOVED.equals(known.status()) && announced.changedAt() == known.changedAt()) {
+            return settings;  // the removal of that same membership stands
+        }
+        return settings.with(new Replica(announced.regionName(), active ? ReplicationSettings.ACTIVE : announced.status(),
+                tableClass, announced.changedAt()));
     }
 
     @Override
@@ -237,6 +369,111 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                     new ItemVersion(change.timestamp(), change.region(), change.item() == null));
         }
         return null;
+    }
+
+    // ---- Tombstone collection ----
+
+    /**
+     * Forgets the tombstones of {@code tableName} older than {@code deletedBefore} that every other
+     * member has settled ({@link #settledTombstones}); returns how many went.
+     *
+     * <p><b>Why it is safe.</b> A tombstone (version v of item k) exists so that an older write of k
+     * (version u &lt; v) arriving later loses. Such a write was made in some other region P while P's own
+     * version of k was older than u, so before P applied v (after that, P's local writes of k get versions
+     * newer than v). It is in P's replication log, committed with the write itself, so by the time P has
+     * applied v it is there: either after P's durable checkpoint toward this region (still to be sent, so
+     * P answers "not settled") or at or before it (this region has already applied or refused it, and a
+     * resend after a crash starts after the durable checkpoint). P's first copy to this region is the only
+     * other path, and P answers "not settled" until it is done. P checks its version first and reads its
+     * log after, so nothing can slip between. And when every member answers "settled", the delete itself
+     * still applies only if the item is still absent with that tombstone (a newer write meanwhile wins).
+     * A member this region does not know (a concurrent membership change) is not asked: membership
+     * changes are made in one region at a time (see the class comment).
+     *
+     * <p>On a backend that appends the replication log after the write (Cassandra's outbox), "committed
+     * with the write" becomes "appended soon after it": the age bound of the background pass (an hour)
+     * covers that delay.
+     */
+    public int collectTombstones(String tableName, long deletedBefore) {
+        TableDefinition table = catalog.find(tableName);
+        if (table == null || !table.isGlobal()) return 0;
+        List<ReplicationApi> members = new ArrayList<>();
+        for (Replica r : table.replication().replicas()) {
+            ReplicationApi peer = peers.get(r.region());
+            if (peer == null) return 0;  // a member this region cannot ask keeps every tombstone
+            members.add(peer);
+        }
+        int forgotten = 0;
+        List<ApplyChangesInput.Change> batch = new ArrayList<>(Replicator.BATCH);
+        RowKey after = null;
+        while (true) {
+            Page page = storage.scan(table.replication().versionsStorageId(), 0, 1, after,
+                    ReadLimits.rows(Replicator.BATCH));
+            for (Row row : page.rows()) {
+                ItemVersion version = ItemVersion.decode(row.value());
+                if (version.deleted() && version.timestamp() < deletedBefore) {
+                    batch.add(new ApplyChangesInput.Change(Replicator.key(table, row), null, version.timestamp(),
+                            version.region()));
+                }
+                after = row.key();
+            }
+            forgotten += forgetSettled(table, members, batch);
+            batch.clear();
+            if (page.stopReason() == Page.StopReason.EXHAUSTED) return forgotten;
+        }
+    }
+
+    /** Forgets those of {@code tombstones} every member answers as settled. */
+    private int forgetSettled(TableDefinition table, List<ReplicationApi> members, List<ApplyChangesInput.Change> tombstones) {
+        if (tombstones.isEmpty()) return 0;
+        Set<ApplyChangesInput.Change> settled = new HashSet<>(tombstones);
+        for (ReplicationApi member : members) {
+            try {
+                settled.retainAll(member.settledTombstones(new ApplyChangesInput(table.name(), region, tombstones)).changes());
+            } catch (RuntimeException unreachable) {
+                log.debug("Collecting tombstones of {}: a member did not answer ({})", table.name(), unreachable.toString());
+                return 0;
+            }
+        }
+        int forgotten = 0;
+        for (ApplyChangesInput.Change t : settled) {
+            if (items.forgetTombstone(table, ItemKey.ofKey(table, t.key()), new ItemVersion(t.timestamp(), t.region(), true))) {
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
+    @Override
+    public ApplyChangesInput settledTombstones(ApplyChangesInput request) {
+        TableDefinition table = catalog.require(request.tableName());
+        List<ApplyChangesInput.Change> settled = new ArrayList<>();
+        Replicator toSource;
+        synchronized (replicators) {
+            toSource = replicators.get(table.id() + "/" + request.sourceRegion());
+        }
+        if (table.replication() == null || toSource == null || !toSource.copied()) {
+            return new ApplyChangesInput(table.name(), region, settled);
+        }
+        // Versions first, then the log still to send: a change made before a version was applied here is
+        // in the log by then.
+        for (ApplyChangesInput.Change change : request.changes()) {
+            ItemVersion mine = versions.read(table, ItemKey.ofKey(table, change.key()));
+            ItemVersion theirs = new ItemVersion(change.timestamp(), change.region(), true);
+            if (mine != null && !theirs.isNewerThan(mine)) settled.add(change);
+        }
+        Set<Map<String, AttributeValue>> pending = new HashSet<>();
+        long from = toSource.durableCheckpoint();
+        for (List<LogEntry> entries = storage.readLog(ItemVersions.logName(table.id()), from, 1000);
+             !entries.isEmpty(); entries = storage.readLog(ItemVersions.logName(table.id()), from, 1000)) {
+            for (LogEntry entry : entries) {
+                pending.add(ItemVersions.Record.decode(entry.payload()).keyAttributes());
+            }
+            from = entries.getLast().sequence();
+            if (pending.size() > SETTLED_LOG_LIMIT) return new ApplyChangesInput(table.name(), region, List.of());
+        }
+        settled.removeIf(change -> pending.contains(change.key()));
+        return new ApplyChangesInput(table.name(), region, settled);
     }
 
     // ---- Background: replicators, announcements, trimming ----
@@ -268,6 +505,12 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                 if (!running) break;
                 reconcile();
                 announce();
+                if (System.currentTimeMillis() - lastTombstonePass >= TOMBSTONE_PASS_MILLIS) {
+                    lastTombstonePass = System.currentTimeMillis();
+                    for (TableDefinition t : catalog.tables()) {
+                        if (t.isGlobal()) collectTombstones(t.name(), lastTombstonePass - TOMBSTONE_MIN_AGE_MILLIS);
+                    }
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -326,7 +569,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         catalog.updateIfPresent(replicator.table(), t -> {
             Replica known = t.replication() == null ? null : t.replication().replica(replicator.peerRegion());
             if (known == null || ReplicationSettings.ACTIVE.equals(known.status())) return t;
-            return t.withReplication(t.replication().with(new Replica(known.region(), ReplicationSettings.ACTIVE)));
+            return t.withReplication(t.replication().with(known.withStatus(ReplicationSettings.ACTIVE)));
         });
     }
 
@@ -381,9 +624,15 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     /** The group as this region knows it, and what creates the table where it is missing. */
     private ReplicaGroupInput group(TableDefinition t) {
         List<ReplicaGroupInput.Replica> replicas = new ArrayList<>();
-        replicas.add(new ReplicaGroupInput.Replica(region, ReplicationSettings.ACTIVE));
-        for (Replica r : t.replication().replicas()) replicas.add(new ReplicaGroupInput.Replica(r.region(), r.status()));
-        return new ReplicaGroupInput(createTableInput(t), replicas);
+        replicas.add(new ReplicaGroupInput.Replica(region, ReplicationSettings.ACTIVE, null, t.replication().ownChangedAt()));
+        for (Replica r : t.replication().replicas()) {
+            replicas.add(new ReplicaGroupInput.Replica(r.region(), r.status(), r.tableClassOverride(), r.changedAt()));
+        }
+        for (Replica r : t.replication().removed()) {
+            replicas.add(new ReplicaGroupInput.Replica(r.region(), ReplicationSettings.REMOVED, null, r.changedAt()));
+        }
+        String timeToLive = t.timeToLive() != null && t.timeToLive().enabled() ? t.timeToLive().attributeName() : null;
+        return new ReplicaGroupInput(createTableInput(t), replicas, timeToLive);
     }
 
     /** CreateTable for a replica: same keys, indexes and billing, and the stream replicas need. */

@@ -1,9 +1,9 @@
 package dev.flywheel.engine.replication;
 
 import dev.flywheel.engine.item.ItemCodec;
+import dev.flywheel.engine.item.ItemKey;
 import dev.flywheel.engine.item.ItemVersion;
 import dev.flywheel.engine.item.ItemVersions;
-import dev.flywheel.engine.item.KeyEncoding;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
@@ -17,7 +17,6 @@ import dev.flywheel.storage.RowKey;
 import dev.flywheel.storage.Storage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -71,6 +70,19 @@ final class Replicator implements Runnable {
 
     TableDefinition table() { return table; }
     String peerRegion() { return peerRegion; }
+
+    /** Whether the first copy to the peer is done (durably). */
+    boolean copied() {
+        return storage.getMeta(copiedKey()) != null;
+    }
+
+    /**
+     * The last log sequence the peer acknowledged, as kept durably: what a restart resends from, so
+     * every change after it may still reach the peer.
+     */
+    long durableCheckpoint() {
+        return readCheckpoint();
+    }
 
     /** The last log sequence the peer acknowledged (what the log may be trimmed through). */
     long checkpoint() { return checkpoint; }
@@ -179,7 +191,7 @@ final class Replicator implements Runnable {
                 // An item written before the table became global has no version: the oldest there is.
                 ItemVersion version = stored == null ? new ItemVersion(0, region, false) : ItemVersion.decode(stored);
                 Map<String, AttributeValue> item = ItemCodec.decode(row.value());
-                batch.add(new ApplyChangesInput.Change(key(row), item, version.timestamp(), version.region()));
+                batch.add(new ApplyChangesInput.Change(key(table, row), item, version.timestamp(), version.region()));
                 after = row.key();
             }
             items += page.rows().size();
@@ -194,7 +206,7 @@ final class Replicator implements Runnable {
             for (Row row : page.rows()) {
                 ItemVersion version = ItemVersion.decode(row.value());
                 if (version.deleted()) {
-                    batch.add(new ApplyChangesInput.Change(key(row), null, version.timestamp(), version.region()));
+                    batch.add(new ApplyChangesInput.Change(key(table, row), null, version.timestamp(), version.region()));
                     tombstones++;
                 }
                 after = row.key();
@@ -212,13 +224,8 @@ final class Replicator implements Runnable {
     }
 
     /** The key attributes of a row of the table or of its versions (same keys). */
-    private Map<String, AttributeValue> key(Row row) {
-        Map<String, AttributeValue> key = new LinkedHashMap<>(4);
-        key.put(table.hashKey().name(), KeyEncoding.decode(table.hashKey().type(), row.partitionKey()));
-        if (table.rangeKey() != null) {
-            key.put(table.rangeKey().name(), KeyEncoding.decode(table.rangeKey().type(), row.sortKey()));
-        }
-        return key;
+    static Map<String, AttributeValue> key(TableDefinition table, Row row) {
+        return ItemKey.attributesOf(table, row.partitionKey(), row.sortKey());
     }
 
     /** Waits {@code millis}, or less if woken since the last pause. */

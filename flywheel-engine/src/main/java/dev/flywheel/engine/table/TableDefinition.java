@@ -156,7 +156,7 @@ public record TableDefinition(
                 localIndexes, stream, timeToLive, replication);
     }
 
-    TableDefinition withTableClass(String newClass, Instant when) {
+    public TableDefinition withTableClass(String newClass, Instant when) {
         return new TableDefinition(id, name, tableId, hashKey, rangeKey, attributeDefinitions, billingMode,
                 readCapacityUnits, writeCapacityUnits, creationDateTime, lastUpdateToPayPerRequest, lastIncrease,
                 lastDecrease, decreasesToday, deletionProtection, newClass, when, tags, globalIndexes,

@@ -28,7 +28,13 @@ final class TableDefinitionFormat {
     // 22-24 are reserved for more stream fields, 26-27 for time to live's.
     private static final int STREAM = 21, TIME_TO_LIVE = 25;
     // 32 and up: global tables.
+    /** Replication settings without per-replica table classes (written before ReplicaUpdates Update). */
     private static final int REPLICATION = 32;
+    /**
+     * Replication settings with membership times: own change time, then each replica with its
+     * TableClassOverride ("" for none) and change time, then the removed regions with theirs.
+     */
+    private static final int REPLICATION_V2 = 33;
     // Field tags inside one global secondary index (GLOBAL_INDEXES): persisted, append only.
     private static final int INDEX_NAME = 1, INDEX_STORAGE_ID = 2, INDEX_HASH_KEY = 3, INDEX_RANGE_KEY = 4,
             INDEX_PROJECTION = 5, INDEX_NON_KEY_ATTRIBUTES = 6, INDEX_READ_UNITS = 7, INDEX_WRITE_UNITS = 8,
@@ -89,11 +95,18 @@ final class TableDefinitionFormat {
             }
             ReplicationSettings replication = t.replication();
             if (replication != null) {
-                out.writeByte(REPLICATION);
+                out.writeByte(REPLICATION_V2);
                 out.writeLong(replication.versionsStorageId());
+                out.writeLong(replication.ownChangedAt());
                 out.writeInt(replication.replicas().size());
                 for (ReplicationSettings.Replica r : replication.replicas()) {
                     out.writeUTF(r.region()); out.writeUTF(r.status());
+                    out.writeUTF(r.tableClassOverride() == null ? "" : r.tableClassOverride());
+                    out.writeLong(r.changedAt());
+                }
+                out.writeInt(replication.removed().size());
+                for (ReplicationSettings.Replica r : replication.removed()) {
+                    out.writeUTF(r.region()); out.writeLong(r.changedAt());
                 }
             }
             out.writeByte(END);
@@ -144,7 +157,8 @@ final class TableDefinitionFormat {
                     case LOCAL_INDEXES -> localIndexes = readLocalIndexes(in);
                     case STREAM -> stream = new StreamSettings(in.readLong(), in.readUTF(), in.readUTF(), in.readBoolean());
                     case TIME_TO_LIVE -> ttl = new TimeToLiveSettings(in.readUTF(), in.readBoolean(), readInstant(in));
-                    case REPLICATION -> replication = readReplication(in);
+                    case REPLICATION -> replication = readReplication(in, false);
+                    case REPLICATION_V2 -> replication = readReplication(in, true);
                     default -> throw new IllegalStateException("unknown table definition field " + tag);
                 }
             }
@@ -156,12 +170,23 @@ final class TableDefinitionFormat {
         }
     }
 
-    private static ReplicationSettings readReplication(DataInputStream in) throws IOException {
+    private static ReplicationSettings readReplication(DataInputStream in, boolean v2) throws IOException {
         long versions = in.readLong();
+        long ownChangedAt = v2 ? in.readLong() : 0;
         int count = in.readInt();
         List<ReplicationSettings.Replica> replicas = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) replicas.add(new ReplicationSettings.Replica(in.readUTF(), in.readUTF()));
-        return new ReplicationSettings(versions, replicas);
+        for (int i = 0; i < count; i++) {
+            String region = in.readUTF(), status = in.readUTF();
+            String tableClass = v2 ? in.readUTF() : "";
+            long changedAt = v2 ? in.readLong() : 0;
+            replicas.add(new ReplicationSettings.Replica(region, status, tableClass.isEmpty() ? null : tableClass, changedAt));
+        }
+        List<ReplicationSettings.Replica> removed = new ArrayList<>();
+        int removedCount = v2 ? in.readInt() : 0;
+        for (int i = 0; i < removedCount; i++) {
+            removed.add(new ReplicationSettings.Replica(in.readUTF(), ReplicationSettings.REMOVED, null, in.readLong()));
+        }
+        return new ReplicationSettings(versions, ownChangedAt, replicas, removed);
     }
 
     private static void writeIndex(DataOutputStream out, GlobalIndex index) throws IOException {

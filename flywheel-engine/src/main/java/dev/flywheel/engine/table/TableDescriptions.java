@@ -95,7 +95,11 @@ final class TableDescriptions {
         if (!t.isGlobal()) return null;
         List<ReplicaDescription> replicas = new ArrayList<>();
         for (ReplicationSettings.Replica r : t.replication().replicas()) {
-            replicas.add(ReplicaDescription.builder().regionName(r.region()).replicaStatus(r.status()).build());
+            // As DynamoDB: ReplicaTableClassSummary only once a class was set for that replica.
+            TableClassSummary tableClass = r.tableClassOverride() == null ? null
+                    : new TableClassSummary(r.tableClassOverride(), null);
+            replicas.add(ReplicaDescription.builder().regionName(r.region()).replicaStatus(r.status())
+                    .replicaTableClassSummary(tableClass).build());
         }
         return replicas;
     }

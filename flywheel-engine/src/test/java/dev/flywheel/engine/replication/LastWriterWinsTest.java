@@ -13,7 +13,12 @@ import dev.flywheel.model.shapes.CreateTableInput;
 import dev.flywheel.model.shapes.DescribeTableInput;
 import dev.flywheel.model.shapes.GetItemInput;
 import dev.flywheel.model.shapes.KeySchemaElement;
+import dev.flywheel.model.shapes.Put;
 import dev.flywheel.model.shapes.PutItemInput;
+import dev.flywheel.model.shapes.TimeToLiveSpecification;
+import dev.flywheel.model.shapes.TransactWriteItem;
+import dev.flywheel.model.shapes.TransactWriteItemsInput;
+import dev.flywheel.model.shapes.UpdateTimeToLiveInput;
 import dev.flywheel.model.shapes.StreamSpecification;
 import dev.flywheel.model.shapes.TableDescription;
 import dev.flywheel.storage.LogEntry;
@@ -125,5 +130,49 @@ class LastWriterWinsTest {
         // What the other regions will do with it: it wins there too.
         apply("ahead", future, "us-west-2");
         assertThat(value()).isEqualTo("local");
+    }
+
+    /** A time to live deletion is a local write like any: it is sent to the other regions. */
+    @Test
+    void timeToLiveDeletionsAreReplicated() {
+        engine.updateTimeToLive(UpdateTimeToLiveInput.builder().tableName("things")
+                .timeToLiveSpecification(new TimeToLiveSpecification(true, "expires")).build());
+        engine.putItem(PutItemInput.builder().tableName("things").item(Map.of("pk", new AttributeValue.S("a"),
+                "expires", new AttributeValue.N(Long.toString(System.currentTimeMillis() / 1000 - 60)))).build());
+        engine.sweepExpiredItems();
+        assertThat(value()).isNull();
+        List<LogEntry> log = replicationLog();
+        assertThat(log).hasSize(2);
+        assertThat(ItemVersions.Record.decode(log.getLast().payload()).item()).as("the deletion").isNull();
+    }
+
+    /** A transaction replicates as its individual writes (as DynamoDB documents), one record each. */
+    @Test
+    void aTransactionIsSentAsItsWrites() {
+        engine.transactWriteItems(TransactWriteItemsInput.builder().transactItems(List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName("things")
+                        .item(Map.of("pk", new AttributeValue.S("a"), "v", new AttributeValue.S("one"))).build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName("things")
+                        .item(Map.of("pk", new AttributeValue.S("b"), "v", new AttributeValue.S("two"))).build()).build()))
+                .build());
+        assertThat(replicationLog()).extracting(e -> ItemVersions.Record.decode(e.payload()).keyAttributes())
+                .containsExactlyInAnyOrder(KEY, Map.of("pk", new AttributeValue.S("b")));
+    }
+
+    /** This region's stream shows the writes that landed here, replicated ones included. */
+    @Test
+    void replicatedWritesAreInThisRegionsStream() {
+        apply("replicated", 100, "us-west-2");
+        String arn = engine.describeTable(DescribeTableInput.builder().tableName("things").build()).table().latestStreamArn();
+        var shard = engine.describeStream(dev.flywheel.model.streams.DescribeStreamInput.builder().streamArn(arn).build())
+                .streamDescription().shards().getFirst();
+        String iterator = engine.getShardIterator(dev.flywheel.model.streams.GetShardIteratorInput.builder().streamArn(arn)
+                .shardId(shard.shardId()).shardIteratorType("TRIM_HORIZON").build()).shardIterator();
+        var records = engine.getRecords(dev.flywheel.model.streams.GetRecordsInput.builder().shardIterator(iterator).build())
+                .records();
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.eventName()).isEqualTo("INSERT");
+            assertThat(r.dynamodb().newImage()).containsEntry("v", new AttributeValue.S("replicated"));
+        });
     }
 }

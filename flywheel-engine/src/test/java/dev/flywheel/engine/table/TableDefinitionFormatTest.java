@@ -31,9 +31,10 @@ class TableDefinitionFormatTest {
 
     @Test
     void replicationRoundTrip() {
-        TableDefinition t = table(List.of()).withReplication(new ReplicationSettings(13, List.of(
+        TableDefinition t = table(List.of()).withReplication(new ReplicationSettings(13, 1_800_000_000_123L, List.of(
                 new ReplicationSettings.Replica("us-west-2", ReplicationSettings.ACTIVE),
-                new ReplicationSettings.Replica("eu-west-1", ReplicationSettings.CREATING))));
+                new ReplicationSettings.Replica("eu-west-1", ReplicationSettings.CREATING, "STANDARD_INFREQUENT_ACCESS", 7)),
+                List.of(new ReplicationSettings.Replica("ap-south-1", ReplicationSettings.REMOVED, null, 9))));
         assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(t))).isEqualTo(t);
         assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(table(List.of()))).replication()).isNull();
     }

@@ -5,7 +5,7 @@ package dev.flywheel.model.replication;
  * served under the {@code X-Amz-Target} prefix {@link #TARGET_PREFIX} and signed with SigV4 like any
  * call, so a peer is authenticated by the same credentials as any client.
  *
- * <p>Both operations are idempotent: a sender that does not know whether a call arrived sends it again.
+ * <p>Every operation is idempotent: a sender that does not know whether a call arrived sends it again.
  * Implementations are thread-safe and throw only {@link dev.flywheel.model.DynamoDbException}s.
  */
 public interface ReplicationApi {
@@ -20,4 +20,12 @@ public interface ReplicationApi {
 
     /** Applies changes made in another region, each only if it is newer than what this region holds. */
     Void applyChanges(ApplyChangesInput request);
+
+    /**
+     * Of the tombstones {@code request} lists (changes without an item, at their versions) that region
+     * {@code request.sourceRegion()} wants to forget, those this region no longer needs it to keep: this
+     * region holds that version of the item or a newer one, and has no change of the item still to send
+     * to the source region (nor a first copy to it in progress). Answered as the listed subset.
+     */
+    ApplyChangesInput settledTombstones(ApplyChangesInput request);
 }

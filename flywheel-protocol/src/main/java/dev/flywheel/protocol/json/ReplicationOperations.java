@@ -21,7 +21,11 @@ public final class ReplicationOperations {
                     Operation::writeNothing, ReplicationOperations::writeGroup, Operation::readNothing),
             "ApplyChanges", new Operation<ReplicationApi, ApplyChangesInput, Void>("ApplyChanges",
                     in -> readChanges(in), (value, c) -> { }, ReplicationApi::applyChanges,
-                    Operation::writeNothing, ReplicationOperations::writeChanges, Operation::readNothing));
+                    Operation::writeNothing, ReplicationOperations::writeChanges, Operation::readNothing),
+            // Asks and answers with the same shape: the tombstones to forget, then those settled.
+            "SettledTombstones", new Operation<ReplicationApi, ApplyChangesInput, ApplyChangesInput>("SettledTombstones",
+                    in -> readChanges(in), (value, c) -> { }, ReplicationApi::settledTombstones,
+                    ReplicationOperations::writeChanges, ReplicationOperations::writeChanges, in -> readChanges(in)));
 
     private ReplicationOperations() {}
 
@@ -37,8 +41,11 @@ public final class ReplicationOperations {
             o.startObject();
             o.string("RegionName", r.regionName());
             o.string("ReplicaStatus", r.status());
+            if (r.tableClassOverride() != null) o.string("TableClassOverride", r.tableClassOverride());
+            o.number("ChangedAt", r.changedAt());
             o.endObject();
         });
+        if (value.timeToLiveAttribute() != null) out.string("TimeToLiveAttribute", value.timeToLiveAttribute());
         out.endObject();
     }
 
@@ -46,27 +53,32 @@ public final class ReplicationOperations {
         if (!in.startStructure(Slot.VALUE, "ReplicaGroupInput")) return null;
         var table = (dev.flywheel.model.shapes.CreateTableInput) null;
         List<ReplicaGroupInput.Replica> replicas = List.of();
+        String timeToLive = null;
         for (String member = in.nextMember(); member != null; member = in.nextMember()) {
             switch (member) {
                 case "Table" -> table = CreateTableInputJson.read(in, Slot.MEMBER);
                 case "Replicas" -> replicas = in.readList(ReplicationOperations::readReplica);
+                case "TimeToLiveAttribute" -> timeToLive = in.readString();
                 default -> in.skipValue();
             }
         }
-        return new ReplicaGroupInput(table, replicas);
+        return new ReplicaGroupInput(table, replicas, timeToLive);
     }
 
     private static ReplicaGroupInput.Replica readReplica(JsonInput in) throws IOException {
         if (!in.startStructure(Slot.VALUE, "Replica")) return null;
-        String region = null, status = null;
+        String region = null, status = null, tableClass = null;
+        long changedAt = 0;
         for (String member = in.nextMember(); member != null; member = in.nextMember()) {
             switch (member) {
                 case "RegionName" -> region = in.readString();
                 case "ReplicaStatus" -> status = in.readString();
+                case "TableClassOverride" -> tableClass = in.readString();
+                case "ChangedAt" -> changedAt = in.readLong();
                 default -> in.skipValue();
             }
         }
-        return new ReplicaGroupInput.Replica(region, status);
+        return new ReplicaGroupInput.Replica(region, status, tableClass, changedAt);
     }
 
     private static void writeChanges(JsonOutput out, ApplyChangesInput value) throws IOException {
