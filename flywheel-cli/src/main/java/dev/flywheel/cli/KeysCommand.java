@@ -4,21 +4,22 @@ import dev.flywheel.engine.encryption.Keyring;
 import dev.flywheel.engine.encryption.ManagedKey;
 import dev.flywheel.storage.Storage;
 import dev.flywheel.storage.StorageException;
-import dev.flywheel.storage.rocksdb.RocksDbConfig;
-import dev.flywheel.storage.rocksdb.RocksDbStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code flywheel keys list|create|rotate|disable|enable}: the managed keys that protect tables, as KMS
- * keys do DynamoDB's. It opens the data directory itself, so the server must be stopped (RocksDB lets
- * one process in); a table whose key is disabled answers every request with an error until the key is
- * enabled again, and DescribeTable shows it INACCESSIBLE_ENCRYPTION_CREDENTIALS.
+ * keys do DynamoDB's. It opens the storage itself: on the embedded default the server must be stopped
+ * (RocksDB lets one process in); on a Cassandra cluster ({@code --storage cassandra}, the same options as
+ * {@code serve}) it works beside running servers, which see a key's change when they next start. A table
+ * whose key is disabled answers every request with an error until the key is enabled again, and
+ * DescribeTable shows it INACCESSIBLE_ENCRYPTION_CREDENTIALS.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Manage the keys that encrypt tables (stop the server first).")
@@ -42,6 +43,9 @@ final class KeysCommand implements Callable<Integer> {
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region named in key ARNs. Default: ${DEFAULT-VALUE}.")
     String region;
 
+    @Mixin
+    StorageOptions storageOptions = new StorageOptions();
+
     @Override
     public Integer call() throws Exception {
         if (!List.of("list", "create", "rotate", "disable", "enable").contains(action)) {
@@ -53,15 +57,16 @@ final class KeysCommand implements Callable<Integer> {
             return 2;
         }
         Path dir = dataDir.toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) {
+        if (!storageOptions.isCassandra() && !Files.isDirectory(dir)) {
             System.err.println("flywheel keys: no data in " + dir);
             return 2;
         }
         Storage storage;
         try {
-            storage = RocksDbStorage.open(new RocksDbConfig(dir, false, true));
+            storage = storageOptions.open(dir, false, true);
         } catch (StorageException e) {
-            System.err.println("flywheel keys: cannot open " + dir + " (is the server running? stop it first): " + e.getMessage());
+            System.err.println("flywheel keys: cannot open " + storageOptions.describe(dir, false, true)
+                    + (storageOptions.isCassandra() ? "" : " (is the server running? stop it first)") + ": " + e.getMessage());
             return 2;
         }
         try (storage) {
