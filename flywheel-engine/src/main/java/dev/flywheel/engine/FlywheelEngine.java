@@ -57,6 +57,8 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
     private static final long ACCOUNT_MAX_CAPACITY_UNITS = 80_000;
     private static final long TABLE_MAX_CAPACITY_UNITS = 40_000;
     private static final long ENDPOINT_CACHE_MINUTES = 1440;
+    /** How soon a table changed or deleted by another server sharing the storage is seen here. */
+    private static final Duration CATALOG_REFRESH = Duration.ofSeconds(1);
 
     private final EngineConfig config;
     private final TableOperations tables;
@@ -69,6 +71,8 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
     private final IndexMaintenance indexMaintenance;
     private final StreamOperations streamOperations;
     private final StreamRetention streamRetention;
+    /** On a storage other servers share: re-reads table definitions they may have changed; null otherwise. */
+    private final PeriodicTask catalogRefresh;
     private final TimeToLiveSweeper timeToLiveSweeper;
     private final Catalog catalog;
     private final GlobalTables globalTables;
@@ -109,6 +113,8 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
         this.timeToLive = new TimeToLiveOperations(catalog, config.clock());
         this.globalTables = new GlobalTables(catalog, tables, itemStore, versions, storage, config.region(), config.peers());
         if (config.maintainIndexes()) indexMaintenance.start();
+        this.catalogRefresh = storage.isShared() ? new PeriodicTask("catalog-refresh", CATALOG_REFRESH, catalog::refresh) : null;
+        if (catalogRefresh != null) catalogRefresh.start();
         streamRetention.start();
         timeToLiveSweeper.start();
     }
@@ -140,6 +146,7 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
     /** Stops the background work; call before closing the storage. The engine must not be used after. */
     @Override
     public void close() {
+        if (catalogRefresh != null) catalogRefresh.close();
         globalTables.close();
         timeToLiveSweeper.close();
         streamRetention.close();

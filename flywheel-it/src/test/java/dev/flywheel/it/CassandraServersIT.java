@@ -90,6 +90,37 @@ class CassandraServersIT {
         }
     }
 
+    /** Each server re-reads the definitions every second: a change through one reaches the other within seconds. */
+    @Test
+    void tablesUpdatedOrDeletedThroughOneServerAreSeenByTheOther() throws Exception {
+        try (DynamoDbClient one = Clients.sync(first.endpoint()); DynamoDbClient other = Clients.sync(second.endpoint())) {
+            one.createTable(TablesIT.hashAndRange("changing").build());
+            assertThat(other.describeTable(b -> b.tableName("changing")).table().streamSpecification()).isNull();
+
+            one.updateTable(b -> b.tableName("changing").streamSpecification(s -> s.streamEnabled(true).streamViewType("KEYS_ONLY")));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (other.describeTable(b -> b.tableName("changing")).table().streamSpecification() == null
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(other.describeTable(b -> b.tableName("changing")).table().latestStreamArn())
+                    .isEqualTo(one.describeTable(b -> b.tableName("changing")).table().latestStreamArn()).isNotNull();
+
+            one.deleteTable(b -> b.tableName("changing"));
+            boolean gone = false;
+            while (!gone && System.nanoTime() < deadline) {
+                try {
+                    other.describeTable(b -> b.tableName("changing"));
+                    Thread.sleep(100);
+                } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+                    gone = true;
+                }
+            }
+            assertThat(gone).as("the table deleted through the first server is gone from the second").isTrue();
+            assertThat(other.listTables().tableNames()).doesNotContain("changing");
+        }
+    }
+
     @Test
     void aTableCreatedThroughBothServersAtOnceIsCreatedOnce() throws Exception {
         try (DynamoDbClient one = Clients.sync(first.endpoint()); DynamoDbClient other = Clients.sync(second.endpoint())) {

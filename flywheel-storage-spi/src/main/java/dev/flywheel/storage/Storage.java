@@ -115,6 +115,15 @@ public interface Storage extends AutoCloseable {
     void putMeta(String key, byte[] value);
 
     /**
+     * Whether other processes may change this storage's metadata too (Flywheel servers in front of one
+     * Cassandra cluster): then the engine re-reads table definitions now and then, to see tables another
+     * server updated or deleted. False for a storage one process owns.
+     */
+    default boolean isShared() {
+        return false;
+    }
+
+    /**
      * Writes a metadata key only if it has no value: of several writers, even on servers sharing a
      * distributed storage, exactly one wins (encryption keys and table ids created on first use must be
      * the same for every server).

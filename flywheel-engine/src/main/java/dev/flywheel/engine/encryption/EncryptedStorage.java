@@ -206,6 +206,11 @@ public final class EncryptedStorage implements Storage {
     }
 
     @Override
+    public boolean isShared() {
+        return backend.isShared();
+    }
+
+    @Override
     public byte[] putMetaIfAbsent(String key, byte[] value) {
         checkNotReserved(key);
         byte[] sealed = keys.get(DataKeys.CATALOG).seal(value, utf8(key));

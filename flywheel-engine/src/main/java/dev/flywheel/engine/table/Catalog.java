@@ -5,6 +5,7 @@ import dev.flywheel.model.DynamoDbException.ResourceNotFoundException;
 import dev.flywheel.storage.Storage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +88,8 @@ public final class Catalog {
 
     /**
      * A table this catalog does not know may have been created by another server sharing the storage
-     * (Flywheel servers in front of one Cassandra cluster): it is usable here at once. (Changes and
-     * deletions made elsewhere are not yet noticed: issue 8.)
+     * (Flywheel servers in front of one Cassandra cluster): it is usable here at once. Changes and
+     * deletions made elsewhere are seen by {@link #refresh}.
      */
     private synchronized TableDefinition loadCreatedElsewhere(String name) {
         TableDefinition known = tables.get(name);
@@ -200,6 +201,41 @@ public final class Catalog {
         storage.dropTable(table.lockTableId());
         deletions++;
         changed();
+    }
+
+    /**
+     * Re-reads every table definition from storage, for servers that share it: a table another server
+     * updated or deleted is seen as it now is, and announced to the listeners as a change made here would
+     * be (a table deleted elsewhere counts in {@link #deletions}; its rows are that server's to drop).
+     * Why a periodic re-read rather than a check on every request: a request then costs a map lookup, as
+     * on one server, and DynamoDB's own control-plane changes take effect asynchronously too.
+     *
+     * @return whether anything changed
+     */
+    public synchronized boolean refresh() {
+        Map<String, byte[]> stored = new HashMap<>();
+        for (byte[] bytes : storage.listMeta(TABLE_PREFIX).values()) {
+            stored.put(TableDefinitionFormat.read(bytes).name(), bytes);
+        }
+        boolean changed = false;
+        for (Map.Entry<String, byte[]> entry : stored.entrySet()) {
+            TableDefinition known = tables.get(entry.getKey());
+            if (known == null || !Arrays.equals(TableDefinitionFormat.write(known), entry.getValue())) {
+                TableDefinition now = TableDefinitionFormat.read(entry.getValue());
+                if (known != null && known.id() != now.id()) deletions++; // deleted and created again elsewhere
+                tables.put(entry.getKey(), now);
+                changed = true;
+            }
+        }
+        for (String name : List.copyOf(tables.keySet())) {
+            if (!stored.containsKey(name)) {
+                tables.remove(name);
+                deletions++;
+                changed = true;
+            }
+        }
+        if (changed) changed();
+        return changed;
     }
 
     /** Calls {@code listener} after every change of a definition (on the changing thread: keep it short). */

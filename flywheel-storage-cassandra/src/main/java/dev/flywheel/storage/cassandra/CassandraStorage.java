@@ -516,6 +516,12 @@ public final class CassandraStorage implements Storage {
         call("putMeta", () -> execute(value == null ? schema.deleteMeta.bind(key) : schema.putMeta.bind(key, buf(value))));
     }
 
+    /** Any number of Flywheel servers may front one keyspace. */
+    @Override
+    public boolean isShared() {
+        return true;
+    }
+
     /** A lightweight transaction: the first writer on any server wins. */
     @Override
     public byte[] putMetaIfAbsent(String key, byte[] value) {
