@@ -15,16 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.SSEType;
 
 /**
@@ -68,19 +63,8 @@ class CassandraEncryptionIT {
 
         try (ServerProcess server = ServerProcess.jar(dir.resolve("server"), cassandra);
                 DynamoDbClient client = Clients.sync(server.endpoint())) {
-            client.createTable(b -> b.tableName("orders").billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(
-                            a -> a.attributeName("pk_" + SECRET).attributeType(ScalarAttributeType.S),
-                            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S),
-                            a -> a.attributeName("gpk_" + SECRET).attributeType(ScalarAttributeType.S),
-                            a -> a.attributeName("gsk").attributeType(ScalarAttributeType.S))
-                    .keySchema(k -> k.attributeName("pk_" + SECRET).keyType(KeyType.HASH),
-                            k -> k.attributeName("sk").keyType(KeyType.RANGE))
-                    .globalSecondaryIndexes(g -> g.indexName("byOwner")
-                            .keySchema(k -> k.attributeName("gpk_" + SECRET).keyType(KeyType.HASH),
-                                    k -> k.attributeName("gsk").keyType(KeyType.RANGE))
-                            .projection(p -> p.projectionType(ProjectionType.ALL)))
-                    .sseSpecification(s -> s.enabled(true).sseType(SSEType.KMS).kmsMasterKeyId("alias/orders")));
+            MarkedItems.createTable(client, SECRET,
+                    b -> b.sseSpecification(s -> s.enabled(true).sseType(SSEType.KMS).kmsMasterKeyId("alias/orders")));
             for (int i = 0; i < 50; i++) {
                 Map<String, AttributeValue> item = item(i);
                 client.putItem(b -> b.tableName("orders").item(item));
@@ -100,8 +84,8 @@ class CassandraEncryptionIT {
         List<String> visible = new ArrayList<>();
         List<String> secret = new ArrayList<>();
         for (Path root : cassandraDirs) {
-            visible.addAll(filesContaining(root, VISIBLE));
-            secret.addAll(filesContaining(root, SECRET));
+            visible.addAll(MarkedItems.filesContaining(root, VISIBLE));
+            secret.addAll(MarkedItems.filesContaining(root, SECRET));
         }
         System.out.printf("CassandraEncryptionIT: sort-key marker found in %d file(s) (e.g. %s); the other marker in %d%n",
                 visible.size(), visible.isEmpty() ? "-" : visible.getFirst(), secret.size());
@@ -132,11 +116,7 @@ class CassandraEncryptionIT {
     }
 
     private static Map<String, AttributeValue> item(int i) {
-        return Map.of("pk_" + SECRET, AttributeValue.fromS("owner-" + i + "-" + SECRET),
-                "sk", AttributeValue.fromS(VISIBLE + "-" + i),
-                "gpk_" + SECRET, AttributeValue.fromS("group-" + SECRET),
-                "gsk", AttributeValue.fromS(VISIBLE + "-g" + i),
-                "note_" + SECRET, AttributeValue.fromS("a note about " + SECRET + " number " + i));
+        return MarkedItems.item(i, SECRET, VISIBLE);
     }
 
     /** The node's data and commit-log directories, as it reports them in its settings table. */
@@ -164,26 +144,5 @@ class CassandraEncryptionIT {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Every file under {@code root} whose bytes contain {@code marker}. */
-    private static List<String> filesContaining(Path root, String marker) throws IOException {
-        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                if (indexOf(Files.readAllBytes(file), needle) >= 0) found.add(file.toString());
-            }
-        }
-        return found;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
     }
 }

@@ -3,14 +3,11 @@ package dev.flywheel.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -18,7 +15,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.SSEType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -44,27 +40,16 @@ class EncryptionAtRestIT {
         try (ServerProcess server = ServerProcess.jar(data);
                 DynamoDbClient client = Clients.sync(server.endpoint())) {
             assertThat(server.output()).contains("Created a master key in " + data.resolve("master.key"));
-            client.createTable(b -> b.tableName("orders").billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(
-                            a -> a.attributeName("pk_" + SECRET).attributeType(ScalarAttributeType.S),
-                            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S),
-                            a -> a.attributeName("gpk_" + SECRET).attributeType(ScalarAttributeType.S),
-                            a -> a.attributeName("gsk").attributeType(ScalarAttributeType.S))
-                    .keySchema(k -> k.attributeName("pk_" + SECRET).keyType(KeyType.HASH),
-                            k -> k.attributeName("sk").keyType(KeyType.RANGE))
-                    .globalSecondaryIndexes(g -> g.indexName("byOwner")
-                            .keySchema(k -> k.attributeName("gpk_" + SECRET).keyType(KeyType.HASH),
-                                    k -> k.attributeName("gsk").keyType(KeyType.RANGE))
-                            .projection(p -> p.projectionType(ProjectionType.ALL))));
+            MarkedItems.createTable(client, SECRET, b -> { });
             for (int i = 0; i < 50; i++) {
                 Map<String, AttributeValue> item = item(i);
                 client.putItem(b -> b.tableName("orders").item(item));
             }
             assertThat(server.stop()).isEqualTo(143);
         }
-        List<String> files = filesContaining(data, VISIBLE);
+        List<String> files = MarkedItems.filesContaining(data, VISIBLE);
         assertThat(files).as("sort keys are stored in the clear (the control of this test)").isNotEmpty();
-        assertThat(filesContaining(data, SECRET)).as("files holding a partition key, attribute name or value in the clear").isEmpty();
+        assertThat(MarkedItems.filesContaining(data, SECRET)).as("files holding a partition key, attribute name or value in the clear").isEmpty();
 
         try (ServerProcess again = ServerProcess.jar(data);
                 DynamoDbClient client = Clients.sync(again.endpoint())) {
@@ -189,32 +174,6 @@ class EncryptionAtRestIT {
     }
 
     private static Map<String, AttributeValue> item(int i) {
-        return Map.of("pk_" + SECRET, AttributeValue.fromS("owner-" + i + "-" + SECRET),
-                "sk", AttributeValue.fromS(VISIBLE + "-" + i),
-                "gpk_" + SECRET, AttributeValue.fromS("group-" + SECRET),
-                "gsk", AttributeValue.fromS(VISIBLE + "-g" + i),
-                "note_" + SECRET, AttributeValue.fromS("a note about " + SECRET + " number " + i));
-    }
-
-    /** Every file under {@code root} whose bytes contain {@code marker}. */
-    private static List<String> filesContaining(Path root, String marker) throws IOException {
-        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                byte[] bytes = Files.readAllBytes(file);
-                if (indexOf(bytes, needle) >= 0) found.add(root.relativize(file).toString());
-            }
-        }
-        return found;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
+        return MarkedItems.item(i, SECRET, VISIBLE);
     }
 }
