@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
  * error's code, e.g. {@code ConditionalCheckFailedException}), counting requests and their time from
  * the request read to the answer ready (authentication and the operation, not the network).
  *
- * <p>Tags come only from known operations and error codes, so their number stays bounded whatever
- * clients send. The timers are looked up in maps of their own rather than through the registry's
+ * <p>Tags come from operation names and error codes; unknown operations are counted as "unknown" by the
+ * caller, and past {@value #MAX_OPERATIONS} names (more than every API has) the rest go under "other", so
+ * no client can grow the number of series. The timers are looked up in maps of their own rather than through the registry's
  * builder on every request, which would allocate a tag list each time. Thread-safe.
  */
 final class RequestMetrics {
@@ -20,6 +21,7 @@ final class RequestMetrics {
     static final RequestMetrics NONE = new RequestMetrics(null);
 
     static final String OK = "ok";
+    static final int MAX_OPERATIONS = 128;
 
     private final MeterRegistry registry;
     private final ConcurrentMap<String, ConcurrentMap<String, Timer>> timers = new ConcurrentHashMap<>();
@@ -30,10 +32,11 @@ final class RequestMetrics {
 
     void record(String operation, String outcome, long nanos) {
         if (registry == null) return;
-        timers.computeIfAbsent(operation, o -> new ConcurrentHashMap<>())
+        String name = timers.containsKey(operation) || timers.size() < MAX_OPERATIONS ? operation : "other";
+        timers.computeIfAbsent(name, o -> new ConcurrentHashMap<>())
                 .computeIfAbsent(outcome, o -> Timer.builder("flywheel.requests")
                         .description("DynamoDB API requests answered, by operation and outcome")
-                        .tag("operation", operation)
+                        .tag("operation", name)
                         .tag("outcome", outcome)
                         .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
