@@ -59,6 +59,8 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
     private static final long ENDPOINT_CACHE_MINUTES = 1440;
     /** How soon a table changed or deleted by another server sharing the storage is seen here. */
     private static final Duration CATALOG_REFRESH = Duration.ofSeconds(1);
+    /** How often expired ClientRequestTokens are deleted (they are ignored from their expiry on anyway). */
+    private static final Duration TOKEN_SWEEP = Duration.ofMinutes(5);
 
     private final EngineConfig config;
     private final TableOperations tables;
@@ -71,6 +73,10 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
     private final IndexMaintenance indexMaintenance;
     private final StreamOperations streamOperations;
     private final StreamRetention streamRetention;
+    /** Finishes transactions whose coordinator died or lost its storage, so their locks go. */
+    private final PeriodicTask transactionRecovery;
+    /** Deletes ClientRequestTokens past their ten minutes. */
+    private final PeriodicTask tokenExpiry;
     /** On a storage other servers share: re-reads table definitions they may have changed; null otherwise. */
     private final PeriodicTask catalogRefresh;
     private final TimeToLiveSweeper timeToLiveSweeper;
@@ -108,7 +114,10 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
         this.queries = new QueryOperations(catalog, storage, parsed);
         this.transactions = new TransactionOperations(storage, catalog, itemStore, parsed, config.clock());
         // Before any request: a transaction a crash interrupted is completed or rolled back, nothing stays locked.
-        transactions.recover();
+        transactions.recover(storage.isShared());
+        this.transactionRecovery = new PeriodicTask("transaction-recovery", TransactionOperations.recoveryPeriod(),
+                transactions::recoverAbandoned);
+        this.tokenExpiry = new PeriodicTask("transaction-token-expiry", TOKEN_SWEEP, transactions::forgetExpiredTokens);
         this.tags = new TagOperations(catalog);
         this.timeToLive = new TimeToLiveOperations(catalog, config.clock());
         this.globalTables = new GlobalTables(catalog, tables, itemStore, versions, storage, config.region(), config.peers());
@@ -117,6 +126,8 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
         if (catalogRefresh != null) catalogRefresh.start();
         streamRetention.start();
         timeToLiveSweeper.start();
+        transactionRecovery.start();
+        tokenExpiry.start();
     }
 
     /**
@@ -147,6 +158,8 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
     @Override
     public void close() {
         if (catalogRefresh != null) catalogRefresh.close();
+        tokenExpiry.close();
+        transactionRecovery.close();
         globalTables.close();
         timeToLiveSweeper.close();
         streamRetention.close();
@@ -156,6 +169,16 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
     /** Trims, rolls over and forgets streams now, as the retention thread does each minute (tests). */
     public void maintainStreams() {
         streamRetention.pass();
+    }
+
+    /** Finishes the transactions older than the lease now, as the recovery thread does periodically (tests). */
+    public int recoverAbandonedTransactions() {
+        return transactions.recoverAbandoned();
+    }
+
+    /** Deletes the ClientRequestTokens past their ten minutes now, as a background thread does every few minutes (tests). */
+    public int forgetExpiredTokensNow() {
+        return transactions.forgetExpiredTokens();
     }
 
     /** Deletes the expired items of every table with time to live now, as the sweeper does each interval (tests). */

@@ -11,6 +11,7 @@ import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.expression.Projection;
 import dev.flywheel.expression.ProjectionExpression;
 import dev.flywheel.model.AttributeValue;
+import dev.flywheel.model.DynamoDbException.TransactionConflictException;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.shapes.BatchGetItemInput;
 import dev.flywheel.model.shapes.BatchGetItemOutput;
@@ -48,7 +49,8 @@ public final class BatchOperations {
         this.parsed = parsed;
     }
 
-    private record PlannedWrite(TableDefinition table, ItemKey key, Map<String, AttributeValue> item) {}
+    /** One write of the request: {@code item} null for a delete; {@code request} as the client sent it. */
+    private record PlannedWrite(TableDefinition table, ItemKey key, Map<String, AttributeValue> item, WriteRequest request) {}
 
     public BatchWriteItemOutput batchWriteItem(BatchWriteItemInput request) {
         int total = request.requestItems().values().stream().mapToInt(List::size).sum();
@@ -67,13 +69,13 @@ public final class BatchOperations {
                 PlannedWrite planned;
                 if (w.putRequest() != null) {
                     Map<String, AttributeValue> item = AttributeValues.normalize(w.putRequest().item());
-                    planned = new PlannedWrite(table, ItemKey.ofItem(table, item), item);
+                    planned = new PlannedWrite(table, ItemKey.ofItem(table, item), item, w);
                     IndexKeyChecks.checkItem(table, item);
                     if (ItemSize.of(item) > ItemSize.MAX_ITEM_BYTES) {
                         throw new ValidationException("Item size has exceeded the maximum allowed size");
                     }
                 } else {
-                    planned = new PlannedWrite(table, ItemKey.ofKey(table, w.deleteRequest().key()), null);
+                    planned = new PlannedWrite(table, ItemKey.ofKey(table, w.deleteRequest().key()), null, w);
                 }
                 if (!keys.add(identity(planned.key()))) {
                     throw new ValidationException("Provided list of item keys contains duplicates");
@@ -84,8 +86,17 @@ public final class BatchOperations {
         Map<String, Double> units = new LinkedHashMap<>();
         // One ItemCollectionMetrics per collection written (the last write's), by table.
         Map<String, Map<Map<String, AttributeValue>, ItemCollectionMetrics>> metrics = new LinkedHashMap<>();
+        // A write to an item a transaction holds is not done, and returned to be retried: the batch is
+        // not atomic, so failing the whole call would hide which of its writes did land.
+        Map<String, List<WriteRequest>> unprocessed = new LinkedHashMap<>();
         for (PlannedWrite w : plan) {
-            ItemStore.Change change = items.write(w.table(), w.key(), old -> w.item());
+            ItemStore.Change change;
+            try {
+                change = items.write(w.table(), w.key(), old -> w.item());
+            } catch (TransactionConflictException held) {
+                unprocessed.computeIfAbsent(w.table().name(), n -> new ArrayList<>()).add(w.request());
+                continue;
+            }
             long size = Math.max(change.oldItem() == null ? 0 : ItemSize.of(change.oldItem()),
                     w.item() == null ? 0 : ItemSize.of(w.item()));
             units.merge(w.table().name(), CapacityUnits.write(size), Double::sum);
@@ -98,7 +109,7 @@ public final class BatchOperations {
         }
         Map<String, List<ItemCollectionMetrics>> collections = new LinkedHashMap<>();
         metrics.forEach((table, byKey) -> collections.put(table, List.copyOf(byKey.values())));
-        return new BatchWriteItemOutput(Map.of(), collections.isEmpty() ? null : collections,
+        return new BatchWriteItemOutput(unprocessed, collections.isEmpty() ? null : collections,
                 consumed(request.returnConsumedCapacity(), units, false));
     }
 

@@ -38,7 +38,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Every write also states what it requires of the item's lock row ({@link ItemLock}), checked in
  * the same atomic step: a plain write to an item a transaction holds is refused with
- * TransactionConflictException, as DynamoDB refuses it. On RocksDB the check costs one point read
+ * TransactionConflictException, as DynamoDB refuses it, unless the lock is abandoned
+ * ({@link AbandonedLocks}). On RocksDB the check costs one point read
  * under the partition's lock (the backend skips deleting a row it found absent).
  *
  * <p>An item of a global table also has a version ({@link ItemVersions}), read with the item and
@@ -54,6 +55,7 @@ public final class ItemStore {
     private final ItemChangeLog changeLog;
     private final ItemCollections collections;
     private final ItemVersions versions;
+    private volatile AbandonedLocks abandonedLocks = AbandonedLocks.NONE;
 
     /** An item store without global tables (engine tests). */
     public ItemStore(Storage storage, Catalog catalog, ItemChangeLog changeLog) {
@@ -68,6 +70,11 @@ public final class ItemStore {
         this.changeLog = changeLog;
         this.collections = collections;
         this.versions = versions;
+    }
+
+    /** Who tells whether a lock a write meets is abandoned (the transactions; set once, at startup). */
+    public void releaseAbandonedLocksWith(AbandonedLocks locks) {
+        this.abandonedLocks = locks;
     }
 
     /** The ItemCollectionMetrics a write of the item at {@code key} returns (null unless asked for and relevant). */
@@ -150,8 +157,24 @@ public final class ItemStore {
         }
     }
 
-    /** @param replicated the version of a replicated write ({@link #applyReplicated}); null for a local one */
+    /**
+     * A write that needs the item unlocked and meets a lock asks, once, whether the lock is abandoned
+     * (outside the catalog's write gate, which is not reentrant: finishing a transaction writes items).
+     */
     private Change write(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
+                         ChangeOrigin origin, ItemLock lock, ItemVersion replicated) {
+        try {
+            return writeInGate(table, key, change, origin, lock, replicated);
+        } catch (TransactionConflictException locked) {
+            if (!(lock.expected() instanceof Expected.Absent)) throw locked;
+            byte[] holder = lockOwner(table, key);
+            if (holder != null && !abandonedLocks.releaseIfAbandoned(table, key, holder)) throw locked;
+            return writeInGate(table, key, change, origin, lock, replicated);
+        }
+    }
+
+    /** @param replicated the version of a replicated write ({@link #applyReplicated}); null for a local one */
+    private Change writeInGate(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
                          ChangeOrigin origin, ItemLock lock, ItemVersion replicated) {
         try (Catalog.Write write = catalog.beginWrite(table)) {
             while (true) {

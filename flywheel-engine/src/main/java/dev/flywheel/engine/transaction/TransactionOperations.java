@@ -14,6 +14,7 @@ import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.expression.Projection;
 import dev.flywheel.expression.ProjectionExpression;
 import dev.flywheel.model.AttributeValue;
+import dev.flywheel.model.DynamoDbException.IdempotentParameterMismatchException;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.shapes.CancellationReason;
 import dev.flywheel.model.shapes.ConsumedCapacity;
@@ -28,6 +29,7 @@ import dev.flywheel.model.shapes.TransactWriteItemsOutput;
 import dev.flywheel.storage.Storage;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -59,18 +61,35 @@ public final class TransactionOperations {
         this.catalog = catalog;
         this.items = items;
         this.parsed = parsed;
-        this.coordinator = new TransactionCoordinator(storage, catalog, items);
-        this.tokens = new ClientRequestTokens(clock);
+        this.tokens = new ClientRequestTokens(storage, clock);
+        this.coordinator = new TransactionCoordinator(storage, catalog, items, tokens, clock);
+        items.releaseAbandonedLocksWith(coordinator::releaseIfAbandoned);
     }
 
     /**
      * Finishes the transactions a previous run left in flight (see {@link TransactionCoordinator#recover}):
-     * call once, before serving.
+     * call once, before serving. With {@code shared}, other servers may be running transactions on the
+     * same storage: only those older than the lease are finished (the rest by {@link #recoverAbandoned}).
      *
      * @return how many there were
      */
-    public int recover() {
-        return coordinator.recover();
+    public int recover(boolean shared) {
+        return coordinator.recover(!shared);
+    }
+
+    /** Finishes the transactions older than the lease: their coordinator died or lost its storage. */
+    public int recoverAbandoned() {
+        return coordinator.recover(false);
+    }
+
+    /** How often {@link #recoverAbandoned} should run: half the lease, so no lock outlives it by much. */
+    public static Duration recoveryPeriod() {
+        return TransactionCoordinator.LEASE.dividedBy(2);
+    }
+
+    /** Deletes the ClientRequestTokens that expired: run every few minutes. */
+    public int forgetExpiredTokens() {
+        return tokens.sweep();
     }
 
     public TransactWriteItemsOutput transactWriteItems(TransactWriteItemsInput request) {
@@ -90,27 +109,41 @@ public final class TransactionOperations {
             throw new ValidationException("Transaction request size cannot exceed 4 MB");
         }
         String token = request.clientRequestToken();
-        if (token != null) {
-            TransactWriteItemsOutput earlier = tokens.claim(token, requested);
-            if (earlier != null) return earlier;
-        }
-        try {
-            List<TransactionCoordinator.Outcome> outcomes = coordinator.run(actions);
-            Map<String, Double> units = new LinkedHashMap<>();
-            for (int i = 0; i < actions.size(); i++) {
-                TransactionCoordinator.Outcome o = outcomes.get(i);
-                long size = Math.max(o.oldItem() == null ? 0 : ItemSize.of(o.oldItem()), o.newItem() == null ? 0 : ItemSize.of(o.newItem()));
-                // A transactional write costs two writes of the item (Developer Guide, "Capacity management for transactions").
-                units.merge(actions.get(i).table().name(), 2 * CapacityUnits.write(size), Double::sum);
+        // The rest of the request, down to ReturnConsumedCapacity, must match for a retry (API Reference).
+        TransactionCoordinator.Token claim = token == null ? null
+                : new TransactionCoordinator.Token(token, RequestDigest.of(request.toBuilder().clientRequestToken(null).build()));
+        List<TransactionCoordinator.Outcome> outcomes;
+        do {
+            if (claim != null) {
+                TransactWriteItemsOutput earlier = answerAgain(claim, request);
+                if (earlier != null) return earlier;
             }
-            TransactWriteItemsOutput output = new TransactWriteItemsOutput(
-                    consumed(request.returnConsumedCapacity(), units, false), null);
-            if (token != null) tokens.succeeded(token, requested, output);
-            return output;
-        } catch (RuntimeException failure) {
-            if (token != null) tokens.failed(token);
-            throw failure;
+            outcomes = coordinator.run(actions, claim);
+        } while (outcomes == null); // a transaction with the token completed meanwhile: answer as for it
+        Map<String, Double> units = new LinkedHashMap<>();
+        for (int i = 0; i < actions.size(); i++) {
+            TransactionCoordinator.Outcome o = outcomes.get(i);
+            long size = Math.max(o.oldItem() == null ? 0 : ItemSize.of(o.oldItem()), o.newItem() == null ? 0 : ItemSize.of(o.newItem()));
+            // A transactional write costs two writes of the item (Developer Guide, "Capacity management for transactions").
+            units.merge(actions.get(i).table().name(), 2 * CapacityUnits.write(size), Double::sum);
         }
+        return new TransactWriteItemsOutput(consumed(request.returnConsumedCapacity(), units, false), null);
+    }
+
+    /**
+     * The answer to a retry of a transaction that completed with this token in the last ten minutes
+     * (null: none did): nothing runs again, and the capacity reported is that of reading the items
+     * (API Reference, TransactWriteItems ClientRequestToken).
+     *
+     * @throws IdempotentParameterMismatchException if that transaction's request was another
+     */
+    private TransactWriteItemsOutput answerAgain(TransactionCoordinator.Token claim, TransactWriteItemsInput request) {
+        ClientRequestTokens.Completed completed = tokens.find(claim.token());
+        if (completed == null) return null;
+        if (!Arrays.equals(completed.digest(), claim.digest())) {
+            throw new IdempotentParameterMismatchException(ClientRequestTokens.MISMATCH);
+        }
+        return new TransactWriteItemsOutput(consumed(request.returnConsumedCapacity(), completed.readUnits(), true), null);
     }
 
     private record PlannedGet(TableDefinition table, ItemKey key, ProjectionExpression projection) {}
@@ -154,6 +187,7 @@ public final class TransactionOperations {
                 byte[][] second = read(gets, locked);
                 if (second != null && Arrays.deepEquals(first, second)) return first;
             }
+            releaseAbandoned(gets, locked);
             LockSupport.parkNanos(attempt * 100_000L); // let the transaction in flight finish
         }
         CancellationReason[] reasons = new CancellationReason[gets.size()];
@@ -163,6 +197,16 @@ public final class TransactionOperations {
                     : CancellationReason.builder().code("None").build();
         }
         throw TransactionCoordinator.cancelled(reasons);
+    }
+
+    /** Releases the locks met that no transaction wants any more (their transaction's coordinator died). */
+    private void releaseAbandoned(List<PlannedGet> gets, boolean[] locked) {
+        for (int i = 0; i < gets.size(); i++) {
+            if (!locked[i]) continue;
+            PlannedGet get = gets.get(i);
+            byte[] holder = items.lockOwner(get.table(), get.key());
+            if (holder != null) coordinator.releaseIfAbandoned(get.table(), get.key(), holder);
+        }
     }
 
     /** Each item's stored form, its lock checked first; null if one is locked (marked in {@code locked}). */

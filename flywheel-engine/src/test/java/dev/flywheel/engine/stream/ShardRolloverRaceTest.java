@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * must not also come back from the parent, or a reader following the lineage sees them twice.
  */
 class ShardRolloverRaceTest {
-    private final StreamLifecycleTest.MutableClock clock = new StreamLifecycleTest.MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
+    private final dev.flywheel.engine.MutableClock clock = new dev.flywheel.engine.MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
     private final TreeMapStorage delegate = new TreeMapStorage();
     /** Run once, just before the storage's next log read: the moment between GetRecords finding the shard and reading it. */
     private volatile Runnable beforeNextLogRead;

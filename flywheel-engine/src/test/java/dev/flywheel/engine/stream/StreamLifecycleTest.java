@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flywheel.engine.EngineConfig;
 import dev.flywheel.engine.FlywheelEngine;
+import dev.flywheel.engine.MutableClock;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException;
 import dev.flywheel.model.shapes.AttributeDefinition;
@@ -20,10 +21,8 @@ import dev.flywheel.model.streams.ListStreamsInput;
 import dev.flywheel.model.streams.Shard;
 import dev.flywheel.model.streams.ShardFilter;
 import dev.flywheel.storage.TreeMapStorage;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -169,22 +168,5 @@ class StreamLifecycleTest {
         clock.advance(Duration.ofHours(2));
         engine.maintainStreams();
         assertThat(engine.listStreams(ListStreamsInput.builder().build()).streams()).isEmpty();
-    }
-
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
     }
 }

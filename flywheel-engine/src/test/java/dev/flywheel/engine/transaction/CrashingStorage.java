@@ -22,6 +22,8 @@ final class CrashingStorage implements Storage {
     private final Storage backend;
     private int changesLeft = Integer.MAX_VALUE;
     private boolean once;
+    private int changesBeforeAction;
+    private Runnable action;
 
     CrashingStorage(Storage backend) {
         this.backend = backend;
@@ -43,7 +45,28 @@ final class CrashingStorage implements Storage {
         changesLeft = Integer.MAX_VALUE;
     }
 
-    private synchronized void change() {
+    /**
+     * Lets {@code changes} more changes through, then runs {@code action} (on the thread making the
+     * next change, before it): what another server, or a recovery pass, might do at that moment.
+     */
+    synchronized void beforeChange(int changes, Runnable action) {
+        this.changesBeforeAction = changes;
+        this.action = action;
+    }
+
+    private void change() {
+        Runnable due = null;
+        synchronized (this) {
+            if (action != null && changesBeforeAction-- == 0) {
+                due = action;
+                action = null;
+            }
+        }
+        if (due != null) due.run();
+        countChange();
+    }
+
+    private synchronized void countChange() {
         if (changesLeft <= 0) {
             if (once) heal();
             throw new StorageException.Unavailable("crashed", null);
