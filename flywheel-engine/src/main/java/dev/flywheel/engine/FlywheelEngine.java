@@ -115,7 +115,7 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
         this.transactions = new TransactionOperations(storage, catalog, itemStore, parsed, config.clock());
         // Before any request: a transaction a crash interrupted is completed or rolled back, nothing stays locked.
         transactions.recover(storage.isShared());
-        this.transactionRecovery = new PeriodicTask("transaction-recovery", TransactionOperations.recoveryPeriod(),
+        this.transactionRecovery = new PeriodicTask("transaction-recovery", TransactionOperations.recoveryPeriod(storage.isShared()),
                 transactions::recoverAbandoned);
         this.tokenExpiry = new PeriodicTask("transaction-token-expiry", TOKEN_SWEEP, transactions::forgetExpiredTokens);
         this.tags = new TagOperations(catalog);

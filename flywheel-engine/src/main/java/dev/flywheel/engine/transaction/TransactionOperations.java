@@ -82,9 +82,15 @@ public final class TransactionOperations {
         return coordinator.recover(false);
     }
 
-    /** How often {@link #recoverAbandoned} should run: half the lease, so no lock outlives it by much. */
-    public static Duration recoveryPeriod() {
-        return TransactionCoordinator.LEASE.dividedBy(2);
+    /**
+     * How often {@link #recoverAbandoned} should run: half the lease, so no lock outlives it by much;
+     * on a storage other servers share (Cassandra), once a minute, because a scan there lists every
+     * transaction record key ever written (its scan index keeps entries of emptied partitions), so its
+     * cost grows with the transactions run (issue 8). Locks are released sooner anyway by whoever
+     * meets them, and retries of a token by the claim.
+     */
+    public static Duration recoveryPeriod(boolean shared) {
+        return shared ? Duration.ofMinutes(1) : TransactionCoordinator.LEASE.dividedBy(2);
     }
 
     /** Deletes the ClientRequestTokens that expired: run every few minutes. */
