@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * TransactWriteItems and TransactGetItems of {@code items} distinct items through {@link FlywheelEngine}
  * (typed requests, encrypted in-memory RocksDB, one thread, so no conflicts): what the transaction
  * protocol costs per item next to {@link ItemBenchmark}'s single-item writes. A write transaction of
- * n items costs three metadata writes (its record) and 2n conditional partition writes (lock, write).
+ * n items costs three writes of its record (with a token, one more: the token's completed row) and
+ * 2n conditional partition writes (lock, write).
  * Each transaction updates {@code SET f2 = f2 + :one} on n consecutive keys of 10,000 items, at a
  * rotating offset; a read transaction gets the same items.
  *
@@ -60,6 +61,7 @@ public class TransactionBenchmark {
     private TransactWriteItemsInput[] writes;
     private TransactGetItemsInput[] reads;
     private int next;
+    private long tokens;
 
     @Setup
     public void setUp() {
@@ -108,6 +110,16 @@ public class TransactionBenchmark {
     public TransactWriteItemsOutput transactWriteItems() {
         next = (next + 1) % writes.length;
         return engine.transactWriteItems(writes[next]);
+    }
+
+    /**
+     * As {@link #transactWriteItems}, with a fresh ClientRequestToken each time, as the AWS SDKs send:
+     * the token's claim, its digest and its completed row cost extra.
+     */
+    @Benchmark
+    public TransactWriteItemsOutput transactWriteItemsWithToken() {
+        next = (next + 1) % writes.length;
+        return engine.transactWriteItems(writes[next].toBuilder().clientRequestToken("token-" + tokens++).build());
     }
 
     @Benchmark

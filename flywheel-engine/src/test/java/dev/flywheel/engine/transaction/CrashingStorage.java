@@ -24,6 +24,7 @@ final class CrashingStorage implements Storage {
     private boolean once;
     private int changesBeforeAction;
     private Runnable action;
+    private volatile boolean shared;
 
     CrashingStorage(Storage backend) {
         this.backend = backend;
@@ -40,6 +41,13 @@ final class CrashingStorage implements Storage {
         changesLeft = changes;
         once = true;
     }
+
+    /** Makes it say it is shared by other servers (as Cassandra is), so engines treat it so. */
+    void share() {
+        shared = true;
+    }
+
+    @Override public boolean isShared() { return shared; }
 
     synchronized void heal() {
         changesLeft = Integer.MAX_VALUE;

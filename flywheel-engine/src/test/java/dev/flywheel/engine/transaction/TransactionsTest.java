@@ -255,6 +255,25 @@ class TransactionsTest {
     }
 
     @Test
+    void aServerStartingOnASharedStorageLeavesTheTransactionsOfOthersInFlightAlone() {
+        engine.close();
+        storage.share();
+        engine = new FlywheelEngine(storage, config);
+        // Between its locks and its commit point, another server starts over the same storage.
+        FlywheelEngine[] other = new FlywheelEngine[1];
+        storage.beforeChange(1 + 3, () -> other[0] = new FlywheelEngine(storage, config));
+        try {
+            engine.transactWriteItems(transfer(10));
+        } finally {
+            if (other[0] != null) other[0].close();
+        }
+        assertThat(other[0]).isNotNull();
+        assertThat(balance(engine, "a")).isEqualTo(90);
+        assertThat(balance(engine, "b")).isEqualTo(110);
+        assertThat(records(disk)).isEmpty();
+    }
+
+    @Test
     void aBatchWriteReturnsTheItemsATransactionHoldsAsUnprocessed() {
         storage.crashAfter(1 + 3);
         assertThatThrownBy(() -> engine.transactWriteItems(transfer(10))).isInstanceOf(StorageException.class);
