@@ -73,11 +73,14 @@ answers() {
 
 rss_mb() { awk '/^VmRSS:/ {print int($2 / 1024)}' "/proc/$1/status"; }
 
-# ./flywheel serve writes its class-data-sharing archive when a server stops after the jar changed: one
-# unmeasured start and stop first, so that the measured start is the one users get after their first.
+# ./flywheel serve makes its startup cache at the first start after the jar changed (an AOT cache from a
+# training run on JDK 25+, else a class-data-sharing archive when that server stops): one unmeasured start
+# and stop first, so that the measured start is the one users get after their first.
 train_launcher() {
-  local archive=$root/flywheel-cli/target/flywheel.jsa trainee
-  [ -f "$archive" ] && [ "$archive" -nt "$jar" ] && return
+  local cache trainee
+  for cache in "$root/flywheel-cli/target/flywheel.aot" "$root/flywheel-cli/target/flywheel.jsa"; do
+    [ -f "$cache" ] && [ "$cache" -nt "$jar" ] && return
+  done
   mkdir -p "$work/training"
   taskset -c 1 "$root/flywheel" serve --port 8299 --data-dir "$work/training" > "$out/training.log" 2>&1 &
   trainee=$!

@@ -132,26 +132,90 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Running running = start();
+        if (running == null) return 2;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.close();
+            } finally {
+                stopped.countDown();
+            }
+        }, "flywheel-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** A started server; {@link #close} stops it as SIGTERM does. */
+    static final class Running implements AutoCloseable {
+        private final InetSocketAddress address;
+        private final Storage storage;
+        private final FlywheelEngine engine;
+        private final FlywheelServer server;
+        private final InProcessAccelerator accelerator;
+        private final MetricsEndpoint metrics;
+
+        private Running(InetSocketAddress address, Storage storage, FlywheelEngine engine, FlywheelServer server,
+                        InProcessAccelerator accelerator, MetricsEndpoint metrics) {
+            this.address = address;
+            this.storage = storage;
+            this.engine = engine;
+            this.server = server;
+            this.accelerator = accelerator;
+            this.metrics = metrics;
+        }
+
+        /** Where the DynamoDB API is served. */
+        InetSocketAddress address() {
+            return address;
+        }
+
+        /** Stops accepting, finishes in-flight requests, then closes the engine and the storage. */
+        @Override
+        public void close() {
+            log.info("Flywheel stopping: finishing in-flight requests");
+            try {
+                if (accelerator != null) accelerator.close();
+                if (metrics != null) metrics.close();
+                server.close();
+            } finally {
+                // The engine's background work (index maintenance) stops before the storage closes under it.
+                try {
+                    engine.close();
+                } finally {
+                    storage.close();
+                    log.info("Flywheel stopped");
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts what the options say: storage, engine, server (and accelerator, metrics).
+     *
+     * @return the running server, or null when the options are wrong (said on stderr)
+     */
+    Running start() throws Exception {
         Credentials credentials = Credentials.load(credentialsFile, System.getenv(Credentials.ENVIRONMENT_VARIABLE));
         InetAddress address = InetAddress.getByName(bind);
         if (!address.isLoopbackAddress() && credentials.isEmpty() && !allowUnauthenticated) {
             System.err.println("flywheel: refusing to listen on " + bind + " without credentials: anyone could reach"
                     + " the data. Configure --credentials (or " + Credentials.ENVIRONMENT_VARIABLE
                     + "), or pass --allow-unauthenticated.");
-            return 2;
+            return null;
         }
         if (policyFile != null && credentials.isEmpty()) {
             System.err.println("flywheel: --policy needs --credentials: policies are attached to verified principals.");
-            return 2;
+            return null;
         }
         if ((tlsCertificate == null) != (tlsKey == null) || (tlsSelfSigned && tlsCertificate != null)) {
             System.err.println("flywheel: give --tls-cert with --tls-key, or --tls-self-signed alone.");
-            return 2;
+            return null;
         }
         if (storageOptions.isCassandra() && (inMemory || syncWrites)) {
             System.err.println("flywheel: --in-memory and --sync-writes are for the embedded storage; Cassandra keeps"
                     + " its own durability (commit log, replicas).");
-            return 2;
+            return null;
         }
         warnIfLoose(credentialsFile);
         warnIfLoose(tlsKey);
@@ -167,7 +231,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (MasterKeySource.MissingMasterKeyException | Keyring.WrongMasterKeyException e) {
             storage.close();
             System.err.println("flywheel: " + e.getMessage());
-            return 2;
+            return null;
         } catch (RuntimeException | java.io.IOException e) {
             storage.close();
             throw e;
@@ -200,28 +264,6 @@ final class ServeCommand implements Callable<Integer> {
             storage.close();
             throw e;
         }
-        FlywheelEngine started = engine;
-        FlywheelServer serving = server;
-        InProcessAccelerator accelerating = accelerator;
-        MetricsEndpoint scraped = metrics;
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Flywheel stopping: finishing in-flight requests");
-            try {
-                if (accelerating != null) accelerating.close();
-                if (scraped != null) scraped.close();
-                serving.close();
-            } finally {
-                // The engine's background work (index maintenance) stops before the storage closes under it.
-                try {
-                    started.close();
-                } finally {
-                    storage.close();
-                    log.info("Flywheel stopped");
-                    stopped.countDown();
-                }
-            }
-        }, "flywheel-shutdown"));
         if (tlsSelfSigned) log.info("Self-signed TLS certificate (trust it in clients): {}", tls.certificateChain());
         log.info("Flywheel {} listening on {}://{}:{} (data: {}, authentication: {}{}{})",
                 Version.current(), tls == null ? "http" : "https", bound.getAddress().getHostAddress(), bound.getPort(),
@@ -230,8 +272,7 @@ final class ServeCommand implements Callable<Integer> {
                 policies == null ? "" : ", access policies enforced",
                 metrics == null ? "" : ", metrics on http://" + metrics.address().getAddress().getHostAddress() + ":"
                         + metrics.address().getPort() + "/metrics");
-        stopped.await();
-        return 0;
+        return new Running(bound, storage, engine, server, accelerator, metrics);
     }
 
     /** A client of each --peer, signing with the peer credentials. */

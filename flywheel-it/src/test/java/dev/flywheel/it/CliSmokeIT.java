@@ -39,7 +39,8 @@ class CliSmokeIT {
     @AfterAll
     static void stop() throws Exception {
         assertThat(server.stop()).isEqualTo(143);
-        assertThat(server.output()).contains("Flywheel stopped");
+        assertThat(server.output()).contains("Flywheel stopped")
+                .doesNotContain("could not prepare the startup cache"); // the launcher's training run (JDK 25)
     }
 
     record Result(int exit, String output) {}
