@@ -65,17 +65,35 @@ public final class CompositeKey {
      * component starts with p.
      */
     public static KeyRange firstComponentIn(KeyRange firstComponent) {
-        byte[] lower = null, upper = null;
-        if (firstComponent.lower() != null) {
-            byte[] c = component(firstComponent.lower());
-            lower = firstComponent.lowerInclusive() ? c : KeyRange.successor(c);
+        return componentIn(List.of(), firstComponent);
+    }
+
+    /**
+     * The range of composite keys that start with the components {@code leading} and whose next
+     * component lies in {@code next} (a range of raw values): a Query on a multi-attribute sort key fixes
+     * its first attributes by equality and may bound the one after them. Bounds map as in
+     * {@link #firstComponentIn}, after the leading components; a missing bound becomes the edge of the
+     * keys starting with them (all keys when there are none).
+     */
+    public static KeyRange componentIn(List<byte[]> leading, KeyRange next) {
+        byte[] head = encode(leading);
+        byte[] lower = head.length == 0 ? null : head, upper = head.length == 0 ? null : KeyRange.successor(head);
+        if (next.lower() != null) {
+            byte[] c = concat(head, component(next.lower()));
+            lower = next.lowerInclusive() ? c : KeyRange.successor(c);
         }
-        if (firstComponent.upper() != null) {
-            byte[] c = component(firstComponent.upper());
-            upper = firstComponent.upperInclusive() ? KeyRange.successor(c) : c;
+        if (next.upper() != null) {
+            byte[] c = concat(head, component(next.upper()));
+            upper = next.upperInclusive() ? KeyRange.successor(c) : c;
         }
-        // A component always ends with the terminator 0x01, so its successor always exists.
+        // Components always end with the terminator 0x01, so the successors above always exist.
         return new KeyRange(lower, true, upper, false);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
     }
 
     /** One component as it is written: escaped and terminated. */

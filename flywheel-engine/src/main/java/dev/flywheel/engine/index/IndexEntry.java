@@ -10,7 +10,6 @@ import dev.flywheel.engine.table.SecondaryIndex;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.storage.Storage;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +21,9 @@ import java.util.Map;
  * <p>In a global secondary index:
  *
  * <ul>
- *   <li>partition key: the index's partition key value, encoded by {@link KeyEncoding};
- *   <li>sort key: the {@link CompositeKey} of the index's sort key value (if it has one), the table's
+ *   <li>partition key: the index's partition key value, encoded by {@link KeyEncoding}; with several
+ *       partition key attributes, their values' {@link KeyTuple};
+ *   <li>sort key: the {@link CompositeKey} of the index's sort key values (none, one, or up to four), the table's
  *       partition key value (in the form storage gives it in sort keys,
  *       {@link Storage#partitionKeyInSortKey}: hidden under encryption) and the table's sort key value
  *       (if it has one), each encoded by {@link KeyEncoding}; the table's key makes entries with equal
@@ -50,17 +50,14 @@ public record IndexEntry(byte[] partitionKey, byte[] sortKey, Map<String, Attrib
      */
     public static IndexEntry of(Storage storage, TableDefinition table, GlobalIndex index, Map<String, AttributeValue> item) {
         KeySchema key = index.keySchema();
-        AttributeValue hash = item.get(key.hashKey().name());
-        if (hash == null || !IndexKeyChecks.indexable(key.hashKey(), true, hash)) return null;
-        List<byte[]> sort = new ArrayList<>(3);
-        if (key.rangeKey() != null) {
-            AttributeValue range = item.get(key.rangeKey().name());
-            if (range == null || !IndexKeyChecks.indexable(key.rangeKey(), false, range)) return null;
-            sort.add(KeyEncoding.encode(range));
-        }
+        List<AttributeValue> hash = IndexKeyChecks.indexableValues(key.hashKeys(), true, item);
+        if (hash == null) return null;
+        List<AttributeValue> range = IndexKeyChecks.indexableValues(key.rangeKeys(), false, item);
+        if (range == null) return null;
+        List<byte[]> sort = KeyTuple.components(range);
         sort.add(storage.partitionKeyInSortKey(table.id(), KeyEncoding.encode(item.get(table.hashKey().name()))));
         if (table.rangeKey() != null) sort.add(KeyEncoding.encode(item.get(table.rangeKey().name())));
-        return new IndexEntry(KeyEncoding.encode(hash), CompositeKey.encode(sort), project(table, index, item));
+        return new IndexEntry(KeyTuple.partitionKey(hash), CompositeKey.encode(sort), project(table, index, item));
     }
 
     /**

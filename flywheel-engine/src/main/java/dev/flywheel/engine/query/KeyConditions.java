@@ -13,14 +13,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Query's key condition in storage terms: the partition key's bytes and the range of sort key values
- * (encoded by {@link KeyEncoding}; an index maps it to its own sort keys).
+ * A Query's key condition in storage terms: the partition key's bytes, the values of the leading sort
+ * key attributes fixed by equality (only a multi-attribute sort key has some), and the range of values
+ * of the sort key attribute after them (encoded by {@link KeyEncoding}; an index maps both to its own
+ * sort keys).
  * Built from the legacy {@code KeyConditions} (a KeyConditionExpression is first translated to them
  * by {@link KeyConditionExpressions}): the partition key with EQ, the sort key with EQ, LT, LE, GT,
- * GE, BEGINS_WITH or BETWEEN.
+ * GE, BEGINS_WITH or BETWEEN; for a multi-attribute key see {@link MultiAttributeKeyConditions}.
+ *
+ * @param sortKeyPrefix the encoded values of the first sort key attributes, each given with EQ
+ * @param sortKeyRange the range of the next sort key attribute's values (all values without a condition)
  */
-record KeyConditions(byte[] partitionKey, KeyRange sortKeyRange) {
+record KeyConditions(byte[] partitionKey, List<byte[]> sortKeyPrefix, KeyRange sortKeyRange) {
     private static final String INVALID = "One or more parameter values were invalid: ";
+
+    KeyConditions(byte[] partitionKey, KeyRange sortKeyRange) {
+        this(partitionKey, List.of(), sortKeyRange);
+    }
 
     /**
      * Whether the stored sort key {@code sortKey} lies in {@code r}: a Query may only resume from a
@@ -39,6 +48,7 @@ record KeyConditions(byte[] partitionKey, KeyRange sortKeyRange) {
     }
 
     static KeyConditions fromLegacy(KeySchema table, Map<String, Condition> conditions) {
+        if (table.isMultiAttribute()) return MultiAttributeKeyConditions.of(table, conditions);
         Condition hash = conditions.get(table.hashKey().name());
         if (hash == null) {
             throw new ValidationException("Query condition missed key schema element: " + table.hashKey().name());
@@ -55,7 +65,8 @@ record KeyConditions(byte[] partitionKey, KeyRange sortKeyRange) {
         return new KeyConditions(partition, range);
     }
 
-    private static KeyRange sortKeyRange(KeyAttribute key, Condition c) {
+    /** The range of {@code key}'s values a sort key condition selects. */
+    static KeyRange sortKeyRange(KeyAttribute key, Condition c) {
         String op = c.comparisonOperator();
         return switch (op) {
             case "EQ" -> KeyRange.exactly(bytes(key, c, 1, 0));
@@ -93,7 +104,8 @@ record KeyConditions(byte[] partitionKey, KeyRange sortKeyRange) {
         return KeyEncoding.encode(operand(key, c, arity).get(index));
     }
 
-    private static List<AttributeValue> operand(KeyAttribute key, Condition c, int arity) {
+    /** The condition's values, {@code arity} of them, of {@code key}'s type, normalized. */
+    static List<AttributeValue> operand(KeyAttribute key, Condition c, int arity) {
         List<AttributeValue> values = c.attributeValueList();
         if (values == null || values.size() != arity) {
             throw new ValidationException(INVALID + "Invalid number of argument(s) for the " + c.comparisonOperator()

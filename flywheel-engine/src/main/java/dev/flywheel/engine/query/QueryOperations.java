@@ -95,7 +95,7 @@ public final class QueryOperations {
             RowKey start = target.startAfter(request.exclusiveStartKey());
             // DynamoDB resumes a Query only from a key that its key condition selects; a key outside the
             // sort key range would otherwise restart the range, or end it, silently.
-            if (!KeyConditions.selects(target.sortKeys(key.sortKeyRange()), start.sortKey())) {
+            if (!KeyConditions.selects(target.sortKeys(key), start.sortKey())) {
                 throw new ValidationException("The provided starting key does not match the range key predicate");
             }
             if (!Arrays.equals(start.partitionKey(), key.partitionKey())) {
@@ -105,7 +105,7 @@ public final class QueryOperations {
             startAfter = start.sortKey();
         }
         boolean forward = !Boolean.FALSE.equals(request.scanIndexForward());
-        Page page = storage.read(target.storageId(), key.partitionKey(), target.sortKeys(key.sortKeyRange()), forward,
+        Page page = storage.read(target.storageId(), key.partitionKey(), target.sortKeys(key), forward,
                 new ReadLimits(limit(request.limit()), MAX_PAGE_BYTES, startAfter));
         Result r = result(table, target, page, filter, selection, request.consistentRead(), request.returnConsumedCapacity());
         return new QueryOutput(r.items(), r.count(), r.scannedCount(), r.lastEvaluatedKey(), r.consumedCapacity());

@@ -1,6 +1,7 @@
 package dev.flywheel.engine.query;
 
 import dev.flywheel.engine.index.CompositeKey;
+import dev.flywheel.engine.index.KeyTuple;
 import dev.flywheel.engine.item.AttributeValues;
 import dev.flywheel.engine.item.ItemKey;
 import dev.flywheel.engine.item.KeyEncoding;
@@ -39,8 +40,8 @@ sealed interface ReadTarget {
     /** The keys a Query's key condition names, and its filter may not. */
     KeySchema keySchema();
 
-    /** Storage's range of sort keys for a range of sort key values (encoded by {@link KeyEncoding}). */
-    KeyRange sortKeys(KeyRange values);
+    /** Storage's range of sort keys for a key condition's sort key values (encoded by {@link KeyEncoding}). */
+    KeyRange sortKeys(KeyConditions key);
 
     /** The row a page starts after, from a request's ExclusiveStartKey (validated). */
     RowKey startAfter(Map<String, AttributeValue> exclusiveStartKey);
@@ -69,7 +70,7 @@ sealed interface ReadTarget {
 
         @Override public KeySchema keySchema() { return table.keySchema(); }
 
-        @Override public KeyRange sortKeys(KeyRange values) { return values; }
+        @Override public KeyRange sortKeys(KeyConditions key) { return key.sortKeyRange(); }
 
         @Override
         public RowKey startAfter(Map<String, AttributeValue> exclusiveStartKey) {
@@ -95,9 +96,10 @@ sealed interface ReadTarget {
         @Override public KeySchema keySchema() { return index.keySchema(); }
 
         @Override
-        public KeyRange sortKeys(KeyRange values) {
+        public KeyRange sortKeys(KeyConditions key) {
             // Without a sort key the index has no sort key condition: all of a partition's entries.
-            return index.keySchema().rangeKey() == null ? values : CompositeKey.firstComponentIn(values);
+            if (index.keySchema().rangeKeys().isEmpty()) return key.sortKeyRange();
+            return CompositeKey.componentIn(key.sortKeyPrefix(), key.sortKeyRange());
         }
 
         @Override
@@ -118,13 +120,17 @@ sealed interface ReadTarget {
                 if (v == null || !v.type().equals(k.type())) throw invalidStartKey();
             }
             ItemKey tableKey = startKey(() -> ItemKey.ofKey(table, tableKeyOf(exclusiveStartKey)));
-            List<byte[]> sort = new ArrayList<>(3);
-            KeyAttribute range = index.keySchema().rangeKey();
-            if (range != null) sort.add(KeyEncoding.encode(normalized(exclusiveStartKey.get(range.name()))));
+            List<byte[]> sort = KeyTuple.components(valuesOf(index.keySchema().rangeKeys(), exclusiveStartKey));
             sort.add(storage.partitionKeyInSortKey(table.id(), tableKey.partitionKey()));
             if (table.rangeKey() != null) sort.add(tableKey.sortKey());
-            AttributeValue hash = normalized(exclusiveStartKey.get(index.keySchema().hashKey().name()));
-            return new RowKey(KeyEncoding.encode(hash), CompositeKey.encode(sort));
+            byte[] partition = KeyTuple.partitionKey(valuesOf(index.keySchema().hashKeys(), exclusiveStartKey));
+            return new RowKey(partition, CompositeKey.encode(sort));
+        }
+
+        private static List<AttributeValue> valuesOf(List<KeyAttribute> keys, Map<String, AttributeValue> key) {
+            List<AttributeValue> values = new ArrayList<>(keys.size());
+            for (KeyAttribute k : keys) values.add(normalized(key.get(k.name())));
+            return values;
         }
 
         private Map<String, AttributeValue> tableKeyOf(Map<String, AttributeValue> key) {
@@ -183,7 +189,7 @@ sealed interface ReadTarget {
 
         @Override public KeySchema keySchema() { return index.keySchema(); }
 
-        @Override public KeyRange sortKeys(KeyRange values) { return CompositeKey.firstComponentIn(values); }
+        @Override public KeyRange sortKeys(KeyConditions key) { return CompositeKey.firstComponentIn(key.sortKeyRange()); }
 
         @Override
         public List<KeyAttribute> keyAttributes() {

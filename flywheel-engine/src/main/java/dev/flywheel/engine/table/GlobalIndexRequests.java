@@ -1,6 +1,5 @@
 package dev.flywheel.engine.table;
 
-import dev.flywheel.engine.Unsupported;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.shapes.KeySchemaElement;
 import dev.flywheel.model.shapes.Projection;
@@ -16,10 +15,13 @@ import java.util.Set;
  * Validates requested global secondary indexes (CreateTable's GlobalSecondaryIndexes, UpdateTable's
  * Create action) as DynamoDB does, and turns them into {@link GlobalIndex} definitions. The order of the
  * checks and their messages follow dynalite's CreateTable validation, written against DynamoDB; the
- * INCLUDE and throughput rules follow messages captured from DynamoDB (see notes/dynamodb-messages.md).
+ * INCLUDE and throughput rules follow messages captured from DynamoDB (see notes/dynamodb-messages.md),
+ * and so do the multi-attribute key's (docs/dynamodb-error-messages.md §1.9).
  */
 final class GlobalIndexRequests {
     static final int MAX_GLOBAL_INDEXES = 20;
+    /** Developer Guide, "Multi-attribute key schema": up to four partition key and four sort key attributes. */
+    static final int MAX_KEY_ATTRIBUTES = 4;
     /** Developer Guide, "Secondary indexes" quotas: projected non-key attributes across all of a table's indexes. */
     static final int MAX_PROJECTED_ATTRIBUTES = 100;
     private static final String INVALID = "One or more parameter values were invalid: ";
@@ -95,16 +97,30 @@ final class GlobalIndexRequests {
         }
     }
 
+    /**
+     * A global index's key: up to four HASH attributes, then up to four RANGE attributes ("multi-attribute
+     * keys", Developer Guide, "Multi-attribute key schema"), each with the type its definition gives.
+     */
     private static KeySchema keySchema(Requested index, Map<String, String> definitions) {
         List<KeySchemaElement> elements = index.keySchema();
         List<String> names = elements.stream().map(KeySchemaElement::attributeName).toList();
         checkKeyElements(elements, names, definitions);
-        // DynamoDB now accepts up to four HASH and four RANGE attributes in an index key ("multi-attribute
-        // keys"); Flywheel keeps one of each for now, and says so rather than misreading the schema.
-        Unsupported.whenTrue(elements.size() > 2 || (elements.size() == 2 && !"RANGE".equals(elements.get(1).keyType())),
-                "multi-attribute keys in a GlobalSecondaryIndex KeySchema");
-        KeyAttribute hash = new KeyAttribute(names.get(0), definitions.get(names.get(0)));
-        KeyAttribute range = elements.size() == 2 ? new KeyAttribute(names.get(1), definitions.get(names.get(1))) : null;
+        if (new HashSet<>(names).size() < names.size()) {
+            throw new ValidationException("The KeySchema contains multiple key attributes with the same name");
+        }
+        List<KeyAttribute> hash = new ArrayList<>(), range = new ArrayList<>();
+        for (KeySchemaElement e : elements) {
+            boolean isHash = "HASH".equals(e.keyType());
+            if (isHash && !range.isEmpty()) {
+                throw new ValidationException(INVALID + "All HASH key attributes must precede RANGE key attributes in the"
+                        + " KeySchema");
+            }
+            (isHash ? hash : range).add(new KeyAttribute(e.attributeName(), definitions.get(e.attributeName())));
+        }
+        if (hash.size() > MAX_KEY_ATTRIBUTES || range.size() > MAX_KEY_ATTRIBUTES) {
+            throw new ValidationException(INVALID + "The KeySchema exceeds the maximum allowed number of "
+                    + (hash.size() > MAX_KEY_ATTRIBUTES ? "HASH" : "RANGE") + " key attributes");
+        }
         return new KeySchema(hash, range);
     }
 

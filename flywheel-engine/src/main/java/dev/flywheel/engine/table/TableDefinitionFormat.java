@@ -39,6 +39,12 @@ final class TableDefinitionFormat {
     private static final int INDEX_NAME = 1, INDEX_STORAGE_ID = 2, INDEX_HASH_KEY = 3, INDEX_RANGE_KEY = 4,
             INDEX_PROJECTION = 5, INDEX_NON_KEY_ATTRIBUTES = 6, INDEX_READ_UNITS = 7, INDEX_WRITE_UNITS = 8,
             INDEX_STATUS = 9, INDEX_END = 0;
+    /**
+     * A multi-attribute key's further attributes, after the first ones INDEX_HASH_KEY and INDEX_RANGE_KEY
+     * hold: a count, then each attribute's name and type, in KeySchema order. Written only when there are
+     * some, so a single-attribute index is written exactly as before multi-attribute keys existed.
+     */
+    private static final int INDEX_MORE_HASH_KEYS = 10, INDEX_MORE_RANGE_KEYS = 11;
     // Field tags inside one local secondary index (LOCAL_INDEXES): persisted, append only. The same numbers
     // as a global index's for the fields both have.
     private static final int LOCAL_NAME = 1, LOCAL_STORAGE_ID = 2, LOCAL_HASH_KEY = 3, LOCAL_RANGE_KEY = 4,
@@ -193,10 +199,14 @@ final class TableDefinitionFormat {
         out.writeByte(INDEX_NAME); out.writeUTF(index.name());
         out.writeByte(INDEX_STORAGE_ID); out.writeLong(index.storageId());
         KeySchema key = index.keySchema();
-        out.writeByte(INDEX_HASH_KEY); out.writeUTF(key.hashKey().name()); out.writeUTF(key.hashKey().type());
-        if (key.rangeKey() != null) {
-            out.writeByte(INDEX_RANGE_KEY); out.writeUTF(key.rangeKey().name()); out.writeUTF(key.rangeKey().type());
+        KeyAttribute hash = key.hashKeys().getFirst();
+        out.writeByte(INDEX_HASH_KEY); out.writeUTF(hash.name()); out.writeUTF(hash.type());
+        if (!key.rangeKeys().isEmpty()) {
+            KeyAttribute range = key.rangeKeys().getFirst();
+            out.writeByte(INDEX_RANGE_KEY); out.writeUTF(range.name()); out.writeUTF(range.type());
         }
+        writeMoreKeys(out, INDEX_MORE_HASH_KEYS, key.hashKeys());
+        writeMoreKeys(out, INDEX_MORE_RANGE_KEYS, key.rangeKeys());
         out.writeByte(INDEX_PROJECTION); out.writeUTF(index.projectionType());
         out.writeByte(INDEX_NON_KEY_ATTRIBUTES);
         out.writeInt(index.nonKeyAttributes().size());
@@ -214,6 +224,7 @@ final class TableDefinitionFormat {
             String name = null, projection = GlobalIndex.ALL;
             long storageId = 0, read = 0, write = 0;
             KeyAttribute hash = null, range = null;
+            List<KeyAttribute> moreHash = List.of(), moreRange = List.of();
             List<String> nonKey = new ArrayList<>();
             GlobalIndex.Status status = GlobalIndex.Status.ACTIVE;
             for (int tag = in.readUnsignedByte(); tag != INDEX_END; tag = in.readUnsignedByte()) {
@@ -230,13 +241,42 @@ final class TableDefinitionFormat {
                     case INDEX_READ_UNITS -> read = in.readLong();
                     case INDEX_WRITE_UNITS -> write = in.readLong();
                     case INDEX_STATUS -> status = GlobalIndex.Status.valueOf(in.readUTF());
+                    case INDEX_MORE_HASH_KEYS -> moreHash = readKeys(in);
+                    case INDEX_MORE_RANGE_KEYS -> moreRange = readKeys(in);
                     default -> throw new IllegalStateException("unknown global secondary index field " + tag);
                 }
             }
-            indexes.add(new GlobalIndex(name, storageId, new KeySchema(hash, range), projection, nonKey, read, write,
-                    status));
+            indexes.add(new GlobalIndex(name, storageId, new KeySchema(joined(hash, moreHash), joined(range, moreRange)),
+                    projection, nonKey, read, write, status));
         }
         return indexes;
+    }
+
+    /** The key attributes after the first, under {@code tag}; nothing when there are none. */
+    private static void writeMoreKeys(DataOutputStream out, int tag, List<KeyAttribute> keys) throws IOException {
+        if (keys.size() < 2) return;
+        out.writeByte(tag);
+        out.writeInt(keys.size() - 1);
+        for (KeyAttribute k : keys.subList(1, keys.size())) {
+            out.writeUTF(k.name());
+            out.writeUTF(k.type());
+        }
+    }
+
+    private static List<KeyAttribute> readKeys(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<KeyAttribute> keys = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) keys.add(new KeyAttribute(in.readUTF(), in.readUTF()));
+        return keys;
+    }
+
+    /** {@code first} (absent when null) followed by {@code more}. */
+    private static List<KeyAttribute> joined(KeyAttribute first, List<KeyAttribute> more) {
+        if (first == null) return List.of();
+        List<KeyAttribute> keys = new ArrayList<>(1 + more.size());
+        keys.add(first);
+        keys.addAll(more);
+        return keys;
     }
 
     private static void writeLocalIndex(DataOutputStream out, LocalIndex index) throws IOException {

@@ -67,6 +67,28 @@ class CompositeKeyTest {
         assertThat(actual).isEqualTo(expected);
     }
 
+    /**
+     * A Query on a multi-attribute sort key: leading components fixed by equality, a range on the next.
+     * Components from a tiny domain, so that tuples often start with the leading ones.
+     */
+    @Property(tries = 5000)
+    void componentRangeSelectsExactlyTheTuplesWithTheLeadingComponentsAndTheNextInRange(
+            @ForAll("smallTuples") List<byte[]> leading, @ForAll("ranges") KeyRange range,
+            @ForAll("smallTuples") List<byte[]> start, @ForAll("tuples") List<byte[]> rest) {
+        List<byte[]> tuple = new java.util.ArrayList<>(start);
+        tuple.addAll(rest);
+        boolean expected = tuple.size() > leading.size() && contains(range, tuple.get(leading.size()));
+        for (int i = 0; i < leading.size() && expected; i++) expected = Arrays.equals(tuple.get(i), leading.get(i));
+        boolean actual = contains(CompositeKey.componentIn(leading, range), CompositeKey.encode(tuple));
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Provide
+    Arbitrary<List<byte[]>> smallTuples() {
+        Arbitrary<byte[]> tiny = Arbitraries.of(new byte[0], new byte[] {0x00}, new byte[] {0x01}, new byte[] {0x01, 0x00});
+        return tiny.list().ofMaxSize(3);
+    }
+
     @Test
     void zeroBytesAreEscapedAndComponentsTerminated() {
         assertThat(CompositeKey.encode(List.of(new byte[] {0x00, 0x61}, new byte[0])))

@@ -41,7 +41,9 @@ import net.jqwik.api.state.Transformer;
  * Model-based test of secondary indexes (issue 6): random puts, updates and deletes through the engine;
  * after each step every index must equal what a model computes from the table's items: each item that
  * has the index's key attributes, projected. Local indexes are compared at once (they are written with
- * their items) and in their Query order; the global index once the engine says it caught up.
+ * their items) and in their Query order; the global ones once the engine says it caught up, each of their
+ * partitions in the order of their sort key. One global index has a multi-attribute key (two partition
+ * key and two sort key attributes).
  *
  * <p>Few keys and few values, so that items collide, move between index keys, lose and regain them.
  * jqwik prints the seed and the shrunk sequence of a failing run.
@@ -50,28 +52,40 @@ class SecondaryIndexModelProperties {
     private static final String TABLE = "items";
     private static final List<String> PARTITIONS = List.of("p0", "p1", "p2");
 
-    /** An index as the model sees it: its key attributes and the non-key attributes it projects (null: all). */
-    record IndexModel(String name, String hash, String range, Set<String> projected, boolean local) {
+    /**
+     * An index as the model sees it: its partition and sort key attributes (several of each for a
+     * multi-attribute key) and the non-key attributes it projects (null: all).
+     */
+    record IndexModel(String name, List<String> hash, List<String> range, Set<String> projected, boolean local) {
         boolean holds(Map<String, AttributeValue> item) {
-            return item.containsKey(hash) && item.containsKey(range);
+            return item.keySet().containsAll(hash) && item.keySet().containsAll(range);
         }
 
         Map<String, AttributeValue> project(Map<String, AttributeValue> item) {
             if (projected == null) return item;
             Map<String, AttributeValue> entry = new HashMap<>();
             item.forEach((name, value) -> {
-                if (name.equals("pk") || name.equals("sk") || name.equals(hash) || name.equals(range)
+                if (name.equals("pk") || name.equals("sk") || hash.contains(name) || range.contains(name)
                         || projected.contains(name)) entry.put(name, value);
             });
             return entry;
         }
+
+        /** DynamoDB's order of the index's sort key: attribute by attribute. */
+        Comparator<Map<String, AttributeValue>> sortKeyOrder() {
+            Comparator<Map<String, AttributeValue>> order = (x, y) -> 0;
+            for (String name : range) order = order.thenComparing(i -> i.get(name), Subject::compare);
+            return order;
+        }
     }
 
     static final List<IndexModel> INDEXES = List.of(
-            new IndexModel("l-all", "pk", "a", null, true),
-            new IndexModel("l-keys", "pk", "b", Set.of(), true),
-            new IndexModel("l-inc", "pk", "c", Set.of("x"), true),
-            new IndexModel("g-inc", "b", "a", Set.of("x"), false));
+            new IndexModel("l-all", List.of("pk"), List.of("a"), null, true),
+            new IndexModel("l-keys", List.of("pk"), List.of("b"), Set.of(), true),
+            new IndexModel("l-inc", List.of("pk"), List.of("c"), Set.of("x"), true),
+            new IndexModel("g-inc", List.of("b"), List.of("a"), Set.of("x"), false),
+            // A multi-attribute key: partition key (b, c), sort key (a, y).
+            new IndexModel("g-multi", List.of("b", "c"), List.of("a", "y"), Set.of(), false));
 
     /** The engine under test and the model: the items by partition and sort key. */
     static final class Subject {
@@ -82,7 +96,7 @@ class SecondaryIndexModelProperties {
             engine.createTable(CreateTableInput.builder().tableName(TABLE).billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(List.of(new AttributeDefinition("pk", "S"), new AttributeDefinition("sk", "N"),
                             new AttributeDefinition("a", "N"), new AttributeDefinition("b", "S"),
-                            new AttributeDefinition("c", "N")))
+                            new AttributeDefinition("c", "N"), new AttributeDefinition("y", "S")))
                     .keySchema(List.of(new KeySchemaElement("pk", "HASH"), new KeySchemaElement("sk", "RANGE")))
                     .localSecondaryIndexes(List.of(
                             local("l-all", "a", new Projection("ALL", null)),
@@ -90,7 +104,11 @@ class SecondaryIndexModelProperties {
                             local("l-inc", "c", new Projection("INCLUDE", List.of("x")))))
                     .globalSecondaryIndexes(List.of(GlobalSecondaryIndex.builder().indexName("g-inc")
                             .keySchema(List.of(new KeySchemaElement("b", "HASH"), new KeySchemaElement("a", "RANGE")))
-                            .projection(new Projection("INCLUDE", List.of("x"))).build()))
+                            .projection(new Projection("INCLUDE", List.of("x"))).build(),
+                            GlobalSecondaryIndex.builder().indexName("g-multi")
+                                    .keySchema(List.of(new KeySchemaElement("b", "HASH"), new KeySchemaElement("c", "HASH"),
+                                            new KeySchemaElement("a", "RANGE"), new KeySchemaElement("y", "RANGE")))
+                                    .projection(new Projection("KEYS_ONLY", null)).build()))
                     .build());
         }
 
@@ -122,13 +140,39 @@ class SecondaryIndexModelProperties {
                 List<Map<String, AttributeValue>> scanned = engine.scan(ScanInput.builder().tableName(TABLE)
                         .indexName(index.name()).consistentRead(index.local() ? Boolean.TRUE : null).build()).items();
                 assertThat(scanned).as("index %s", index.name()).containsExactlyInAnyOrderElementsOf(expected);
-                if (index.local()) checkQueryOrder(index);
+                if (index.local()) checkQueryOrder(index); else checkGlobalQueries(index, expected);
             }
         }
 
+        /**
+         * A Query of each of the global index's partitions returns its entries in the order of the index's
+         * sort key (DynamoDB promises no order among entries with equal index keys, so only that is checked).
+         */
+        private void checkGlobalQueries(IndexModel index, List<Map<String, AttributeValue>> entries) {
+            Map<List<AttributeValue>, List<Map<String, AttributeValue>>> partitions = new HashMap<>();
+            for (Map<String, AttributeValue> entry : entries) {
+                List<AttributeValue> key = index.hash().stream().map(entry::get).toList();
+                partitions.computeIfAbsent(key, k -> new ArrayList<>()).add(entry);
+            }
+            partitions.forEach((key, expected) -> {
+                List<String> conditions = new ArrayList<>();
+                Map<String, String> names = new HashMap<>();
+                Map<String, AttributeValue> values = new HashMap<>();
+                for (int i = 0; i < key.size(); i++) {
+                    conditions.add("#h" + i + " = :h" + i);
+                    names.put("#h" + i, index.hash().get(i));
+                    values.put(":h" + i, key.get(i));
+                }
+                List<Map<String, AttributeValue>> queried = engine.query(QueryInput.builder().tableName(TABLE)
+                        .indexName(index.name()).keyConditionExpression(String.join(" AND ", conditions))
+                        .expressionAttributeNames(names).expressionAttributeValues(values).build()).items();
+                assertThat(queried).as("query of %s in %s", index.name(), key).containsExactlyInAnyOrderElementsOf(expected)
+                        .isSortedAccordingTo(index.sortKeyOrder());
+            });
+        }
+
         private void checkQueryOrder(IndexModel index) {
-            Comparator<Map<String, AttributeValue>> order = Comparator
-                    .comparing((Map<String, AttributeValue> i) -> i.get(index.range()), Subject::compare)
+            Comparator<Map<String, AttributeValue>> order = index.sortKeyOrder()
                     .thenComparing(i -> i.get("sk"), Subject::compare);
             for (String pk : PARTITIONS) {
                 List<Map<String, AttributeValue>> expected = items.getOrDefault(pk, Map.of()).values().stream()
@@ -180,6 +224,7 @@ class SecondaryIndexModelProperties {
     Arbitrary<ActionChain<Subject>> chains() {
         return ActionChain.startWith(Subject::new)
                 .withAction(3, new Put())
+                .withAction(2, new PutWithEveryKey())
                 .withAction(3, new Update())
                 .withAction(1, new Delete())
                 .withMaxTransformations(25);
@@ -225,6 +270,27 @@ class SecondaryIndexModelProperties {
                     system.model(pk, sk, Map.copyOf(item));
                 });
             });
+        }
+    }
+
+    /**
+     * Puts an item with every index key attribute (a, b, c, y), so that the partitions of the global
+     * indexes hold several entries and their order shows.
+     */
+    static final class PutWithEveryKey implements Action.Independent<Subject> {
+        @Override
+        public Arbitrary<Transformer<Subject>> transformer() {
+            return Combinators.combine(partitions(), sortKeys(), attributes(), value("a"), value("b"), value("c"), value("y"))
+                    .as((pk, sk, attributes, a, b, c, y) -> {
+                        Map<String, AttributeValue> item = new LinkedHashMap<>(attributes);
+                        item.putAll(Map.of("a", a, "b", b, "c", c, "y", y));
+                        item.put("pk", new AttributeValue.S(pk));
+                        item.put("sk", new AttributeValue.N(Integer.toString(sk)));
+                        return Transformer.mutate("put " + item, system -> {
+                            system.engine.putItem(PutItemInput.builder().tableName(TABLE).item(item).build());
+                            system.model(pk, sk, Map.copyOf(item));
+                        });
+                    });
         }
     }
 

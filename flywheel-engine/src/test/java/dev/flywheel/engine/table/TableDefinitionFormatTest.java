@@ -55,6 +55,55 @@ class TableDefinitionFormatTest {
     }
 
     @Test
+    void multiAttributeGlobalIndexesRoundTrip() {
+        GlobalIndex matches = new GlobalIndex("matches", 12, new KeySchema(
+                List.of(new KeyAttribute("tournament", "S"), new KeyAttribute("region", "S"), new KeyAttribute("year", "N")),
+                List.of(new KeyAttribute("round", "N"), new KeyAttribute("bracket", "B"))),
+                GlobalIndex.ALL, List.of(), 0, 0, GlobalIndex.Status.ACTIVE);
+        GlobalIndex byPlace = new GlobalIndex("by-place", 13, new KeySchema(
+                List.of(new KeyAttribute("region", "S"), new KeyAttribute("year", "N")), List.of()),
+                GlobalIndex.KEYS_ONLY, List.of(), 0, 0, GlobalIndex.Status.CREATING);
+        GlobalIndex bySchedule = new GlobalIndex("by-schedule", 14, new KeySchema(List.of(new KeyAttribute("year", "N")),
+                List.of(new KeyAttribute("month", "N"), new KeyAttribute("day", "N"), new KeyAttribute("slot", "S"))),
+                GlobalIndex.INCLUDE, List.of("note"), 0, 0, GlobalIndex.Status.ACTIVE);
+        TableDefinition t = table(List.of(matches, byPlace, bySchedule));
+
+        TableDefinition read = TableDefinitionFormat.read(TableDefinitionFormat.write(t));
+
+        assertThat(read).isEqualTo(t);
+        assertThat(read.globalIndexes().getFirst().keySchema().describe())
+                .extracting(e -> e.attributeName() + " " + e.keyType())
+                .containsExactly("tournament HASH", "region HASH", "year HASH", "round RANGE", "bracket RANGE");
+    }
+
+    /**
+     * Bytes written before multi-attribute keys existed (a table with a global index on customer and total
+     * and one on total alone): they read as they did, and a single-attribute index is written the same.
+     */
+    @Test
+    void definitionsWrittenBeforeMultiAttributeKeysReadAndWriteTheSame() {
+        byte[] written = java.util.HexFormat.of().parseHex(WRITTEN_BEFORE_MULTI_ATTRIBUTE_KEYS);
+
+        TableDefinition read = TableDefinitionFormat.read(written);
+
+        assertThat(read.globalIndexes()).containsExactly(
+                new GlobalIndex("by-customer", 8, new KeySchema(new KeyAttribute("customer", "S"), new KeyAttribute("total", "N")),
+                        GlobalIndex.INCLUDE, List.of("status"), 3, 4, GlobalIndex.Status.ACTIVE),
+                new GlobalIndex("by-total", 9, new KeySchema(new KeyAttribute("total", "N"), null),
+                        GlobalIndex.KEYS_ONLY, List.of(), 1, 1, GlobalIndex.Status.CREATING));
+        assertThat(TableDefinitionFormat.write(read)).isEqualTo(written);
+    }
+
+    private static final String WRITTEN_BEFORE_MULTI_ATTRIBUTE_KEYS = "010100000000000000070200066f726465727303002433663163306237652d303030302d343030302d383030302d3030"
+            + "30303030303030303030040002706b000153050002736b00014e06000000010002706b00015307000b50524f56495349"
+            + "4f4e45440800000000000000050900000000000000060a000000006553f1000000007b0e00000000000000000f001000"
+            + "085354414e444152441200000000130000000201000b62792d637573746f6d6572020000000000000008030008637573"
+            + "746f6d6572000153040005746f74616c00014e050007494e434c55444506000000010006737461747573070000000000"
+            + "0000030800000000000000040900064143544956450001000862792d746f74616c020000000000000009030005746f74"
+            + "616c00014e0500094b4559535f4f4e4c5906000000000700000000000000010800000000000000010900084352454154"
+            + "494e470000";
+
+    @Test
     void localIndexesRoundTrip() {
         KeyAttribute pk = new KeyAttribute("pk", "S");
         LocalIndex byTotal = new LocalIndex("by-total", 10, new KeySchema(pk, new KeyAttribute("total", "N")),
