@@ -15,7 +15,7 @@ import java.util.Set;
  * Validates requested global secondary indexes (CreateTable's GlobalSecondaryIndexes, UpdateTable's
  * Create action) as DynamoDB does, and turns them into {@link GlobalIndex} definitions. The order of the
  * checks and their messages follow dynalite's CreateTable validation, written against DynamoDB; the
- * INCLUDE and throughput rules follow messages captured from DynamoDB (see notes/dynamodb-messages.md),
+ * INCLUDE and throughput rules follow messages captured from DynamoDB (see docs/dynamodb-error-messages.md),
  * and so do the multi-attribute key's (docs/dynamodb-error-messages.md §1.9).
  */
 final class GlobalIndexRequests {

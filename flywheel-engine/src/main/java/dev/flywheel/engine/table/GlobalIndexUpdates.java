@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * UpdateTable's GlobalSecondaryIndexUpdates: Create adds an index as CREATING (backfilled in the
  * background, then ACTIVE), Delete marks one DELETING (dropped in the background, then gone), Update
  * changes an index's provisioned throughput. As in DynamoDB, one index at a time is created or deleted
- * per table. Messages are DynamoDB's where they were found (notes/dynamodb-messages.md §1.5 and the
+ * per table. Messages are DynamoDB's where they were found (docs/dynamodb-error-messages.md §1.5 and the
  * catalogue cited there); the others are marked.
  */
 final class GlobalIndexUpdates {
