@@ -154,7 +154,7 @@ final class TransactionCoordinator {
         boolean committedHere;
         try {
             committedHere = replace(key, preparingBytes, committedBytes);
-            if (committedHere) complete(key, committed, committedBytes);
+            if (committedHere) complete(key, committed, committedBytes, token == null ? null : readUnits(actions, outcomes));
         } catch (RuntimeException failure) {
             // The commit may have landed (a timeout) and the writes partly: the record read back decides.
             try {
@@ -272,7 +272,7 @@ final class TransactionCoordinator {
      * Finishes a COMMITTED transaction: writes every item's new image, releasing its lock (an item whose
      * lock is gone was written already), records its token as completed, deletes its record.
      */
-    private void complete(byte[] key, TransactionRecord record, byte[] stored) {
+    private void complete(byte[] key, TransactionRecord record, byte[] stored, Map<String, Double> readUnits) {
         for (Entry entry : record.entries()) {
             TableDefinition table = tableOf(entry);
             if (table == null) continue; // deleted with its items and locks
@@ -284,11 +284,23 @@ final class TransactionCoordinator {
                 // written and released before (recovery of a transaction that had partly applied)
             }
         }
-        if (record.token() != null) tokens.complete(record.token(), record.digest(), readUnits(record));
+        if (record.token() != null) {
+            tokens.complete(record.token(), record.digest(), readUnits != null ? readUnits : readUnits(record));
+        }
         remove(key, stored);
     }
 
     /** What a retry with the transaction's token reports: reading each of its items, strongly consistent. */
+    private static Map<String, Double> readUnits(List<WriteAction> actions, Outcome[] outcomes) {
+        Map<String, Double> units = new LinkedHashMap<>();
+        for (int i = 0; i < actions.size(); i++) {
+            Map<String, AttributeValue> item = outcomes[i].newItem() != null ? outcomes[i].newItem() : outcomes[i].oldItem();
+            units.merge(actions.get(i).table().name(), CapacityUnits.read(item == null ? 0 : ItemSize.of(item), true), Double::sum);
+        }
+        return units;
+    }
+
+    /** As {@link #readUnits(List, Outcome[])}, from the record alone (recovery): deleted and checked items count as empty. */
     private static Map<String, Double> readUnits(TransactionRecord record) {
         Map<String, Double> units = new LinkedHashMap<>();
         for (Entry entry : record.entries()) {
@@ -369,7 +381,7 @@ final class TransactionCoordinator {
             TransactionRecord record = TransactionRecord.decode(key, stored);
             if (!Arrays.equals(record.owner(), owner)) return null;
             if (record.state() == State.COMMITTED) {
-                complete(key, record, stored);
+                complete(key, record, stored, null);
                 return State.COMMITTED;
             }
             if (remove(key, stored)) {
