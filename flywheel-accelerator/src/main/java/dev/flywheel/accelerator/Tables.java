@@ -1,5 +1,6 @@
 package dev.flywheel.accelerator;
 
+import dev.flywheel.model.NonBlocking;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.flywheel.model.AttributeValue;
@@ -71,6 +72,12 @@ final class Tables {
      * (it does not exist, or the accelerator may not see it): then nothing of it is cached.
      */
     Table get(String name) {
+        if (NonBlocking.attempting()) {
+            // Loading describes the table at the target, and waits for a load in flight: not here.
+            Table table = known.getIfPresent(name);
+            if (table == null) throw NonBlocking.WouldBlock.INSTANCE;
+            return table;
+        }
         return known.get(name);
     }
 

@@ -1,5 +1,6 @@
 package dev.flywheel.client;
 
+import dev.flywheel.model.NonBlocking;
 import dev.flywheel.model.DynamoDbException;
 import dev.flywheel.model.DynamoDbException.InternalServerError;
 import dev.flywheel.model.DynamoDbException.RequestEntityTooLargeException;
@@ -59,6 +60,8 @@ final class RemoteEndpoint {
      * @throws DynamoDbException the target's error, or InternalServerError when it cannot be reached
      */
     byte[] post(String operation, byte[] body) {
+        // A round trip waits: not on a thread that must not block (the accelerator's cache hits may).
+        if (NonBlocking.attempting()) throw NonBlocking.WouldBlock.INSTANCE;
         String target = targetPrefix + "." + operation;
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Map<String, String> signed = new LinkedHashMap<>();

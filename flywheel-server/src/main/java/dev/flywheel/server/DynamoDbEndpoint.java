@@ -1,5 +1,6 @@
 package dev.flywheel.server;
 
+import dev.flywheel.model.NonBlocking;
 import dev.flywheel.model.DynamoDbException;
 import dev.flywheel.model.DynamoDbException.InternalServerError;
 import dev.flywheel.model.DynamoDbException.UnknownOperationException;
@@ -39,6 +40,22 @@ final class DynamoDbEndpoint {
         this.healthy = new Answer(200, "text/plain", Answer.bytes("healthy: dynamodb." + region + ".amazonaws.com "));
     }
 
+    /** The one operation tried on the event loop: the commonest read, whose item is often in memory. */
+    private static final String GET_ITEM_TARGET = "DynamoDB_20120810.GetItem";
+
+    /**
+     * The answer to {@code request} if it is a GetItem that can be answered without waiting (its item
+     * in memory, see {@link NonBlocking}); null when it must run where blocking is fine.
+     */
+    Answer answerWithoutBlocking(ReceivedRequest request) {
+        if (!GET_ITEM_TARGET.equals(request.header("X-Amz-Target"))) return null;
+        try {
+            return NonBlocking.attempt(() -> answer(request));
+        } catch (NonBlocking.WouldBlock wouldBlock) {
+            return null;
+        }
+    }
+
     /** The answer to {@code request}; throws only if rendering an error fails. */
     Answer answer(ReceivedRequest request) {
         if (request.method().equals("GET")) {
@@ -60,6 +77,8 @@ final class DynamoDbEndpoint {
         } catch (DynamoDbException e) {
             record(target, e, start);
             return error(e, responseType);
+        } catch (NonBlocking.WouldBlock wouldBlock) {
+            throw wouldBlock; // not an answer: the request runs again where it may wait
         } catch (RuntimeException e) {
             log.error("Unexpected failure answering {}", request.header("X-Amz-Target"), e);
             InternalServerError error = new InternalServerError("Internal server error");

@@ -12,6 +12,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -28,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Serves a {@link DynamoDbApi} over HTTP/1.1 (or HTTPS, given a {@link TlsCertificate}) the way DynamoDB's endpoint does: AWS JSON 1.0 bodies,
  * SigV4 signatures, keep-alive and pipelining.
  *
- * <p><b>Threads.</b> Netty's NIO event loops decode and encode HTTP; every API call runs on a virtual
+ * <p><b>Threads.</b> Netty's event loops (epoll on Linux, else NIO) decode and encode HTTP; every API call runs on a virtual
  * thread of its own. Virtual threads because an API call blocks (storage reads, fsync of the write-ahead
  * log, waits inside transactions, a network round trip to a Cassandra cluster), and blocking a virtual
  * thread costs no platform thread, so the server needs no pool to size and no queue to tune: concurrency
@@ -93,7 +96,7 @@ public final class FlywheelServer implements AutoCloseable {
      *
      * @return the address listened on, with the actual port when the configured one was 0
      * @throws IllegalStateException if called twice, or if binding fails (the cause says why, e.g. a
-     *     {@link java.net.BindException} when the port is taken)
+     *     "Address already in use" when the port is taken)
      */
     public synchronized InetSocketAddress start() {
         if (started) {
@@ -103,10 +106,12 @@ public final class FlywheelServer implements AutoCloseable {
         // Unnamed: a numbered name is a string built for every request (1% of a GetItem's CPU in a profile),
         // and a thread dump shows a request's virtual thread by its stack anyway.
         executor = Executors.newVirtualThreadPerTaskExecutor();
-        eventLoops = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        // Linux's epoll transport where its native library loads (x86-64 Linux), else the JDK's NIO.
+        boolean epoll = Epoll.isAvailable();
+        eventLoops = new MultiThreadIoEventLoopGroup(epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         ChannelFuture bound = new ServerBootstrap()
                 .group(eventLoops)
-                .channel(NioServerSocketChannel.class)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ServerPipeline(endpoint, executor, config.maxRequestBytes(), connections, tls))

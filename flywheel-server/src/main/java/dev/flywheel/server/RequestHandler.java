@@ -1,5 +1,6 @@
 package dev.flywheel.server;
 
+import dev.flywheel.model.NonBlocking;
 import dev.flywheel.model.DynamoDbException.RequestEntityTooLargeException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -18,13 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection's requests: copied on the event loop, answered on the executor, written back on the
- * event loop.
+ * One connection's requests: copied on the event loop, answered on the executor (or, when that needs
+ * no wait, on the event loop itself), written back on the event loop.
  *
  * <p><b>Order.</b> HTTP/1.1 answers pipelined requests in the order they were sent, and a client that
  * pipelines a PutItem and then a GetItem expects the GetItem to see the put. So a connection's requests
  * run one after another: each is chained onto the previous one's future. Different connections run in
- * parallel.
+ * parallel. A request arriving when nothing of its connection is in flight may be answered right here
+ * on the event loop if it needs no wait (a GetItem of an item in memory, {@link NonBlocking}).
  *
  * <p><b>Bounds.</b> At most {@value #MAX_QUEUED_REQUESTS} requests of a connection wait for their
  * answer; beyond that the connection stops reading until one is answered, so a client cannot queue
@@ -70,7 +72,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                     enqueue(ctx, () -> Answer.BAD_REQUEST, request.protocolVersion(), false);
                 } else {
                     ReceivedRequest received = ReceivedRequest.copyOf(request);
-                    enqueue(ctx, () -> endpoint.answer(received), received.version(), received.keepAlive());
+                    if (!answeredHere(ctx, received)) {
+                        enqueue(ctx, () -> endpoint.answer(received), received.version(), received.keepAlive());
+                    }
                 }
             } finally {
                 request.release();
@@ -94,6 +98,22 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         if (queued == 0) {
             ctx.close();
         }
+    }
+
+    /**
+     * Answers {@code request} on the event loop if nothing of the connection is in flight (so order
+     * holds) and it needs no wait ({@link DynamoDbEndpoint#answerWithoutBlocking}): a GetItem of an item
+     * in memory then costs no hand-off to a virtual thread and back.
+     *
+     * @return false if the request is still to be answered
+     */
+    private boolean answeredHere(ChannelHandlerContext ctx, ReceivedRequest request) {
+        if (queued != 0 || closing || draining || !request.keepAlive()) return false;
+        Answer answer = endpoint.answerWithoutBlocking(request);
+        if (answer == null) return false;
+        queued++;
+        respond(ctx, answer, request.version(), true);
+        return true;
     }
 
     private void enqueue(ChannelHandlerContext ctx, Supplier<Answer> work, HttpVersion version, boolean keepAlive) {

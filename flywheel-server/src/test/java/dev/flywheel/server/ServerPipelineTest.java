@@ -5,6 +5,7 @@ import static dev.flywheel.server.EmbeddedConnection.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flywheel.model.DynamoDbException;
+import dev.flywheel.model.NonBlocking;
 import dev.flywheel.model.DynamoDbException.ProvisionedThroughputExceededException;
 import dev.flywheel.model.DynamoDbException.ServiceUnavailableException;
 import dev.flywheel.model.DynamoDbException.UnknownOperationException;
@@ -360,6 +361,63 @@ class ServerPipelineTest {
                 connection.answerNext(executor);
             }
             assertThat(allResponses()).hasSize(RequestHandler.MAX_QUEUED_REQUESTS);
+        }
+    }
+
+    /** GetItem is first tried on the event loop ({@link NonBlocking}); what would wait runs on the executor. */
+    @Nested
+    class AnsweredOnTheEventLoop {
+        private final List<Boolean> attempting = new ArrayList<>();
+
+        /** An invoker that records whether it ran under NonBlocking, and refuses to when {@code cached} is false. */
+        private void invokerWithItemCached(boolean cached) {
+            invoker = new TestInvoker(target -> {
+                attempting.add(NonBlocking.attempting());
+                if (NonBlocking.attempting() && !cached) throw NonBlocking.WouldBlock.INSTANCE;
+                return "{\"Operation\":\"" + target.operation() + "\"}";
+            });
+        }
+
+        @Test
+        void aGetItemThatNeedsNoWaitIsAnsweredWithoutTheExecutor() {
+            invokerWithItemCached(true);
+            QueueingExecutor executor = new QueueingExecutor();
+            connect(executor, 1 << 20).send(request("DynamoDB_20120810.GetItem", "{}"));
+
+            assertThat(executor.queued()).isZero();
+            assertThat(text(response())).isEqualTo("{\"Operation\":\"GetItem\"}");
+            assertThat(attempting).containsExactly(true);
+            assertThat(registry.get("flywheel.requests").tag("operation", "GetItem").timer().count()).isEqualTo(1);
+        }
+
+        @Test
+        void aGetItemThatWouldWaitRunsAgainOnTheExecutorAndIsCountedOnce() {
+            invokerWithItemCached(false);
+            QueueingExecutor executor = new QueueingExecutor();
+            connect(executor, 1 << 20).send(request("DynamoDB_20120810.GetItem", "{}"));
+
+            assertThat(executor.queued()).isEqualTo(1);
+            connection.answerNext(executor);
+            assertThat(text(response())).isEqualTo("{\"Operation\":\"GetItem\"}");
+            assertThat(attempting).containsExactly(true, false);
+            assertThat(registry.get("flywheel.requests").tag("operation", "GetItem").timer().count()).isEqualTo(1);
+        }
+
+        @Test
+        void otherOperationsAndRequestsBehindOneInFlightGoToTheExecutor() {
+            invokerWithItemCached(true);
+            QueueingExecutor executor = new QueueingExecutor();
+            connect(executor, 1 << 20).send(
+                    request("DynamoDB_20120810.PutItem", "{}"),
+                    request("DynamoDB_20120810.GetItem", "{}"));
+
+            // The GetItem waits for the PutItem before it (order), so it is not answered ahead of it.
+            assertThat(executor.queued()).isEqualTo(1);
+            connection.answerNext(executor);
+            connection.answerNext(executor);
+            assertThat(allResponses()).extracting(EmbeddedConnection::text).containsExactly(
+                    "{\"Operation\":\"PutItem\"}", "{\"Operation\":\"GetItem\"}");
+            assertThat(attempting).containsExactly(false, false);
         }
     }
 

@@ -52,6 +52,18 @@ public interface Storage extends AutoCloseable {
     /** The row's value, or null when absent. */
     byte[] get(long tableId, byte[] partitionKey, byte[] sortKey);
 
+    /** What {@link #getIfCached} answers when the row is not in memory. Compare by identity. */
+    byte[] NOT_IN_MEMORY = new byte[0];
+
+    /**
+     * As {@link #get}, answered only from memory (a cache, a memtable), for a caller that must not wait:
+     * {@link #NOT_IN_MEMORY} when answering needs a read that waits (disk, network). A backend that
+     * cannot tell without waiting always answers so, as this default does.
+     */
+    default byte[] getIfCached(long tableId, byte[] partitionKey, byte[] sortKey) {
+        return NOT_IN_MEMORY;
+    }
+
     /**
      * Rows of one partition key whose sort key lies in {@code range}, in sort-key order (reversed when
      * {@code forward} is false), stopping at the first limit of {@code limits} reached. A

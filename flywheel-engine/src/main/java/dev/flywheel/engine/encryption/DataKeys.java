@@ -2,6 +2,7 @@ package dev.flywheel.engine.encryption;
 
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.storage.Storage;
+import dev.flywheel.model.NonBlocking;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -51,6 +52,8 @@ public final class DataKeys {
     DataKey ofRows(long storageId) {
         DataKey key = rowKeys.get(storageId);
         if (key != null) return key;
+        // Loading reads (or creates) the wrapped key in storage: not on a thread that must not block.
+        if (NonBlocking.attempting()) throw NonBlocking.WouldBlock.INSTANCE;
         key = get(rows(storageId));
         rowKeys.put(storageId, key);
         return key;

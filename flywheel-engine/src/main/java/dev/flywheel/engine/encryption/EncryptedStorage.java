@@ -71,6 +71,14 @@ public final class EncryptedStorage implements Storage {
     }
 
     @Override
+    public byte[] getIfCached(long tableId, byte[] partitionKey, byte[] sortKey) {
+        byte[] hidden = hide(tableId, partitionKey);
+        byte[] stored = backend.getIfCached(tableId, hidden, sortKey);
+        if (stored == NOT_IN_MEMORY) return NOT_IN_MEMORY;
+        return stored == null ? null : open(keys.ofRows(tableId), tableId, hidden, sortKey, stored).value();
+    }
+
+    @Override
     public Page read(long tableId, byte[] partitionKey, KeyRange range, boolean forward, ReadLimits limits) {
         DataKey key = keys.ofRows(tableId);
         byte[] hidden = hide(tableId, partitionKey);

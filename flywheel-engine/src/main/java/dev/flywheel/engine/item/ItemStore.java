@@ -3,6 +3,7 @@ package dev.flywheel.engine.item;
 import dev.flywheel.engine.table.Catalog;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
+import dev.flywheel.model.NonBlocking;
 import dev.flywheel.model.shapes.ItemCollectionMetrics;
 import dev.flywheel.engine.index.LocalIndexWrites;
 import dev.flywheel.model.DynamoDbException.TransactionConflictException;
@@ -90,7 +91,11 @@ public final class ItemStore {
 
     /** The item in its stored form ({@link ItemCodec}), or null: for readers that decode part of it. */
     public byte[] getStored(TableDefinition table, ItemKey key) {
-        return storage.get(table.id(), key.partitionKey(), key.sortKey());
+        if (!NonBlocking.attempting()) return storage.get(table.id(), key.partitionKey(), key.sortKey());
+        // On a thread that must not block: from memory, or not at all.
+        byte[] cached = storage.getIfCached(table.id(), key.partitionKey(), key.sortKey());
+        if (cached == Storage.NOT_IN_MEMORY) throw NonBlocking.WouldBlock.INSTANCE;
+        return cached;
     }
 
     /**

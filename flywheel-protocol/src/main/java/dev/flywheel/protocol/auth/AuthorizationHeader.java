@@ -9,10 +9,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.ResolverStyle;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * A parsed SigV4 {@code Authorization} header together with the request time it was signed for.
@@ -48,18 +46,16 @@ record AuthorizationHeader(
         String trimmed = authorization.trim();
         int space = trimmed.indexOf(' ');
         String algorithm = space < 0 ? trimmed : trimmed.substring(0, space);
-        Map<String, String> parameters = parameters(space < 0 ? "" : trimmed.substring(space + 1), authorization);
+        Parameters parameters = Parameters.of(space < 0 ? "" : trimmed.substring(space + 1), authorization);
 
         String date = request.header("X-Amz-Date");
         if (date == null) {
             date = request.header("Date");
         }
         StringBuilder missing = new StringBuilder();
-        for (String name : List.of("Credential", "Signature", "SignedHeaders")) {
-            if (parameters.getOrDefault(name, "").isEmpty()) {
-                missing.append("Authorization header requires '").append(name).append("' parameter. ");
-            }
-        }
+        if (isEmpty(parameters.credential)) missing.append("Authorization header requires 'Credential' parameter. ");
+        if (isEmpty(parameters.signature)) missing.append("Authorization header requires 'Signature' parameter. ");
+        if (isEmpty(parameters.signedHeaders)) missing.append("Authorization header requires 'SignedHeaders' parameter. ");
         if (date == null) {
             missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
         }
@@ -72,13 +68,26 @@ record AuthorizationHeader(
             throw new IncompleteSignatureException(
                     "Unsupported AWS 'algorithm': '" + algorithm + "' (only " + ALGORITHM + " for now). ");
         }
-        CredentialScope credential = CredentialScope.parse(parameters.get("Credential"));
-        List<String> signedHeaders = new ArrayList<>(8);
-        for (String name : parameters.get("SignedHeaders").split(";", -1)) {
-            signedHeaders.add(name.toLowerCase(Locale.ROOT));
-        }
+        CredentialScope credential = CredentialScope.parse(parameters.credential);
         return new AuthorizationHeader(
-                algorithm, credential, signedHeaders, parameters.get("Signature"), date, requestTime);
+                algorithm, credential, signedHeaderNames(parameters.signedHeaders), parameters.signature, date, requestTime);
+    }
+
+    private static boolean isEmpty(String value) {
+        return value == null || value.isEmpty();
+    }
+
+    /** The {@code SignedHeaders} names, lower-cased, in order ({@code ;} separates them; empty names kept). */
+    private static List<String> signedHeaderNames(String value) {
+        List<String> names = new ArrayList<>(8);
+        int start = 0;
+        while (true) {
+            int semicolon = value.indexOf(';', start);
+            String name = semicolon < 0 ? value.substring(start) : value.substring(start, semicolon);
+            names.add(name.toLowerCase(Locale.ROOT));
+            if (semicolon < 0) return names;
+            start = semicolon + 1;
+        }
     }
 
     /** {@code instant} in ISO-8601 basic format, as AWS quotes times in its messages. */
@@ -92,30 +101,42 @@ record AuthorizationHeader(
     }
 
     /**
-     * Splits {@code Credential=..., SignedHeaders=..., Signature=...}. AWS separates parameters by commas
-     * and by whitespace alike: a stray space inside the credential turns its tail into a parameter of its
-     * own, which then lacks its '='.
+     * The three parameters of {@code Credential=..., SignedHeaders=..., Signature=...} (null when absent;
+     * a repeated one counts once, its last value). AWS separates parameters by commas and by whitespace
+     * alike: a stray space inside the credential turns its tail into a parameter of its own, which then
+     * lacks its '='. Scanned by hand, without splitting into a map: this header was once a sixth, then a
+     * tenth, of a GetItem's CPU.
      */
-    private static Map<String, String> parameters(String text, String authorization) {
-        // Scanned by hand: a regular-expression split of this header was a sixth of a GetItem's CPU.
-        Map<String, String> parameters = new HashMap<>(8);
-        int length = text.length();
-        int i = 0;
-        while (i < length) {
-            while (i < length && isSeparator(text.charAt(i))) i++;
-            int start = i;
-            while (i < length && !isSeparator(text.charAt(i))) i++;
-            if (start == i) break;
-            String parameter = text.substring(start, i);
-            int equals = parameter.indexOf('=');
-            if (equals < 0) {
-                throw new IncompleteSignatureException("'" + parameter
-                        + "' not a valid key=value pair (missing equal-sign) in Authorization header: '"
-                        + authorization + "'.");
+    private static final class Parameters {
+        String credential;
+        String signedHeaders;
+        String signature;
+
+        static Parameters of(String text, String authorization) {
+            Parameters parameters = new Parameters();
+            int length = text.length();
+            int i = 0;
+            while (i < length) {
+                while (i < length && isSeparator(text.charAt(i))) i++;
+                int start = i;
+                while (i < length && !isSeparator(text.charAt(i))) i++;
+                if (start == i) break;
+                int equals = text.indexOf('=', start);
+                if (equals < 0 || equals >= i) {
+                    throw new IncompleteSignatureException("'" + text.substring(start, i)
+                            + "' not a valid key=value pair (missing equal-sign) in Authorization header: '"
+                            + authorization + "'.");
+                }
+                if (isName(text, start, equals, "Credential")) parameters.credential = text.substring(equals + 1, i);
+                else if (isName(text, start, equals, "SignedHeaders")) parameters.signedHeaders = text.substring(equals + 1, i);
+                else if (isName(text, start, equals, "Signature")) parameters.signature = text.substring(equals + 1, i);
             }
-            parameters.put(parameter.substring(0, equals), parameter.substring(equals + 1));
+            return parameters;
         }
-        return parameters;
+
+        private static boolean isName(String text, int start, int end, String name) {
+            return end - start == name.length() && text.startsWith(name, start);
+        }
     }
 
     /** A comma or what {@code \\s} matches in a regular expression: AWS splits parameters at either. */

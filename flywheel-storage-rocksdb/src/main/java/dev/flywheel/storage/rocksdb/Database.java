@@ -17,6 +17,8 @@ import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
 import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.ReadTier;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksMemEnv;
@@ -55,18 +57,24 @@ final class Database implements AutoCloseable {
     final WriteOptions dataWrites;
     /** Metadata: rare, and must survive power loss, so fsync'd (when there is a log at all). */
     final WriteOptions metaWrites;
+    /**
+     * Reads that must not wait for a file: memtables and block cache only. In memory, files are memory
+     * too, so any read qualifies.
+     */
+    final ReadOptions cacheOnly;
 
     private final boolean walEnabled;
     private final Deque<AbstractNativeReference> owned;
 
     private Database(RocksDB rocksDb, List<ColumnFamilyHandle> handles, WriteOptions dataWrites, WriteOptions metaWrites,
-                     boolean walEnabled, Deque<AbstractNativeReference> owned) {
+                     ReadOptions cacheOnly, boolean walEnabled, Deque<AbstractNativeReference> owned) {
         this.rocksDb = rocksDb;
         this.rows = handles.get(1);
         this.logs = handles.get(2);
         this.meta = handles.get(3);
         this.dataWrites = dataWrites;
         this.metaWrites = metaWrites;
+        this.cacheOnly = cacheOnly;
         this.walEnabled = walEnabled;
         this.owned = owned;
     }
@@ -138,7 +146,9 @@ final class Database implements AutoCloseable {
             boolean walEnabled = !config.inMemory();
             WriteOptions dataWrites = own(owned, new WriteOptions().setDisableWAL(!walEnabled).setSync(config.syncWrites()));
             WriteOptions metaWrites = own(owned, new WriteOptions().setDisableWAL(!walEnabled).setSync(walEnabled));
-            return new Database(rocksDb, handles, dataWrites, metaWrites, walEnabled, owned);
+            ReadOptions cacheOnly = own(owned, config.inMemory() ? new ReadOptions()
+                    : new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER));
+            return new Database(rocksDb, handles, dataWrites, metaWrites, cacheOnly, walEnabled, owned);
         } catch (IOException | RocksDBException | RuntimeException | Error e) {
             closeAll(owned);
             throw e;

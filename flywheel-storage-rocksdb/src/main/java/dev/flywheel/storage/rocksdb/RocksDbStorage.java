@@ -30,6 +30,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
@@ -103,6 +104,23 @@ public final class RocksDbStorage implements Storage {
         try {
             return db.rocksDb.get(db.rows, RowKeys.rowKey(tableId, PartitionHash.of(partitionKey), partitionKey, sortKey));
         } catch (RocksDBException e) {
+            throw RocksDbExceptions.translate("get", e);
+        } finally {
+            lifecycle.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * From the memtables and the block cache only ({@code ReadTier.BLOCK_CACHE_TIER}): RocksDB answers
+     * "incomplete" rather than read a block from a file, even one the OS has cached.
+     */
+    @Override
+    public byte[] getIfCached(long tableId, byte[] partitionKey, byte[] sortKey) {
+        long stamp = enter();
+        try {
+            return db.rocksDb.get(db.rows, db.cacheOnly, RowKeys.rowKey(tableId, PartitionHash.of(partitionKey), partitionKey, sortKey));
+        } catch (RocksDBException e) {
+            if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Incomplete) return NOT_IN_MEMORY;
             throw RocksDbExceptions.translate("get", e);
         } finally {
             lifecycle.unlockRead(stamp);

@@ -45,6 +45,25 @@ class RocksDbStorageTest {
         }
     }
 
+    /**
+     * getIfCached answers from the memtable and the block cache only: after a reopen (which writes the
+     * recovered log to a file), a row is "not in memory" until a plain read brings its block into the
+     * cache.
+     */
+    @Test
+    void getIfCachedAnswersOnlyFromMemory() {
+        RocksDbConfig config = new RocksDbConfig(dataDir, false, false);
+        try (Storage storage = RocksDbStorage.open(config)) {
+            put(storage, 7, "pk", "sk", "v");
+            assertThat(show(storage.getIfCached(7, bytes("pk"), bytes("sk")))).isEqualTo("v"); // in the memtable
+        }
+        try (Storage storage = RocksDbStorage.open(config)) {
+            assertThat(storage.getIfCached(7, bytes("pk"), bytes("sk"))).isSameAs(Storage.NOT_IN_MEMORY);
+            assertThat(show(storage.get(7, bytes("pk"), bytes("sk")))).isEqualTo("v");
+            assertThat(show(storage.getIfCached(7, bytes("pk"), bytes("sk")))).isEqualTo("v"); // its block is cached now
+        }
+    }
+
     @Test
     void aDataDirectoryOpensInOneStorageAtATime() {
         RocksDbConfig config = new RocksDbConfig(dataDir, false, false);
