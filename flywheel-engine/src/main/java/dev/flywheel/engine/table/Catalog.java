@@ -1,5 +1,6 @@
 package dev.flywheel.engine.table;
 
+import dev.flywheel.model.NonBlocking;
 import dev.flywheel.model.DynamoDbException.ResourceInUseException;
 import dev.flywheel.model.DynamoDbException.ResourceNotFoundException;
 import dev.flywheel.storage.Storage;
@@ -83,6 +84,8 @@ public final class Catalog {
         if (table != null) return table;
         // Only a name that names no table can be invalid: check it off the hot path.
         if (name.equals(nameOrArn)) TableNames.validate(name);
+        // Looking it up in storage waits: not on a thread that must not block.
+        if (NonBlocking.attempting()) throw NonBlocking.WouldBlock.INSTANCE;
         return loadCreatedElsewhere(name);
     }
 
