@@ -482,6 +482,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         if (table == null || !table.isGlobal() || table.replication().leaving()) return 0;
         List<ReplicationApi> members = new ArrayList<>();
         for (Replica r : table.replication().replicas()) {
+            if (!r.replicated()) continue;  // refused its replica: it holds nothing of this table
             ReplicationApi peer = peers.get(r.region());
             if (peer == null) return 0;  // a member this region cannot ask keeps every tombstone
             members.add(peer);

@@ -217,7 +217,7 @@ final class Replicator implements Runnable {
             resume = at;
             progress.report(table.id(), peerRegion, 0, at.estimate);
             log.info("Copying {} to {}: about {} items", table.name(), peerRegion, at.estimate);
-        } else {
+        } else if (at.items > 0) {
             log.info("Copying {} to {}: resuming after {} items", table.name(), peerRegion, at.items);
         }
         long versionsId = table.replication().versionsStorageId();
