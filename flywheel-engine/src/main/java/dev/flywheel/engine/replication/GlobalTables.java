@@ -86,6 +86,11 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     /** DescribeTable's GlobalTableVersion for tables replicated with ReplicaUpdates. */
     public static final String VERSION = "2019.11.21";
     private static final String ANNOUNCE_PREFIX = "replication-announce/";
+    /**
+     * When this region's replica of a table was last removed (metadata {@code replication-left/<table>}),
+     * so that news older than the removal, arriving once the table is gone, does not bring it back.
+     */
+    private static final String LEFT_PREFIX = "replication-left/";
     private static final long MAINTENANCE_MILLIS = 200;
     /** How often tombstones are collected, and how old one must be to go (see {@link #collectTombstones}). */
     private static final long TOMBSTONE_PASS_MILLIS = 10 * 60_000, TOMBSTONE_MIN_AGE_MILLIS = 60 * 60_000;
@@ -315,9 +320,14 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             // added again after that removal.
             boolean stale = own != null && own.changedAt() < ownSince;
             if (!stale && table != null && table.replication() != null) {
-                leave(table);
+                leave(table, own != null ? own.changedAt() : ownSince + 1);
                 throw stillDeleting(name);
             }
+            return null;
+        }
+        if (table == null && own.changedAt() < leftAt(name)) {
+            // A member's view from before this region's removal (it had not heard of it yet): no replica to make.
+            log.info("Replica of {} in {} not made again: the group {} names was left since", name, region, own);
             return null;
         }
         if (table != null && table.replication() != null && table.replication().leaving()) {
@@ -422,8 +432,11 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         };
     }
 
-    /** This region's replica of {@code table} was removed from its group: its table becomes DELETING. */
-    private void leave(TableDefinition table) {
+    /** This region's replica of {@code table} was removed from its group at {@code removedAt}: its table becomes DELETING. */
+    private void leave(TableDefinition table, long removedAt) {
+        if (removedAt > leftAt(table.name())) {
+            storage.putMeta(LEFT_PREFIX + table.name(), java.nio.ByteBuffer.allocate(8).putLong(removedAt).array());
+        }
         TableDefinition left = catalog.updateIfPresent(table, t -> t.replication() == null || t.replication().leaving()
                 ? t : t.withReplication(t.replication().asLeaving()));
         if (left != null && !table.replication().leaving()) {
@@ -431,6 +444,12 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                     + " what it still owes them", table.name(), region);
         }
         wake();
+    }
+
+    /** When this region's replica of table {@code name} was last removed; 0 if never. */
+    private long leftAt(String name) {
+        byte[] bytes = storage.getMeta(LEFT_PREFIX + name);
+        return bytes == null ? 0 : java.nio.ByteBuffer.wrap(bytes).getLong();
     }
 
     private ResourceInUseException stillDeleting(String name) {

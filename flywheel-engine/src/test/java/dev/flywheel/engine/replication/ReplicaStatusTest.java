@@ -143,7 +143,10 @@ class ReplicaStatusTest {
         assertThat(has("eu-west-1", "late")).isTrue();
     }
 
-    /** The last replica removed: the table is no longer global once that replica's table is gone. */
+    /**
+     * The last replica removed: the table is no longer global once that replica's table is gone, and an
+     * announcement older than the removal does not bring that replica back.
+     */
     @Test
     void removingTheLastReplicaEndsTheGlobalTableOnceItIsGone() throws InterruptedException {
         globalTable("us-east-1", "us-west-2");
@@ -158,6 +161,12 @@ class ReplicaStatusTest {
         links.get("us-east-1").get("us-west-2").cut = false;
         await("us-east-1 to be a global table no more", () -> describe("us-east-1").replicas() == null);
         assertThat(describe("us-east-1").globalTableVersion()).isNull();
+        assertThat(describe("us-west-2")).isNull();
+
+        // News from before the removal, arriving after it (a member that had not heard of it): no new replica.
+        regions.get("us-west-2").putReplicaGroup(new ReplicaGroupInput(table("things").build(), List.of(
+                new ReplicaGroupInput.Replica("us-east-1", "ACTIVE", null, 0),
+                new ReplicaGroupInput.Replica("us-west-2", "ACTIVE", null, 1))));
         assertThat(describe("us-west-2")).isNull();
     }
 
