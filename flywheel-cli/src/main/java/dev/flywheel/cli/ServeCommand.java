@@ -28,7 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code flywheel serve}: opens the storage, starts the engine and the HTTP server, and runs until
@@ -113,7 +115,8 @@ final class ServeCommand implements Callable<Integer> {
                     + " outcome, the JVM, and the accelerator's caches with --accelerator-port.")
     Integer metricsPort;
 
-    @Option(names = "--region", defaultValue = "us-east-1", description = "Region named in ARNs. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--region", defaultValue = "us-east-1",
+            description = "Region named in ARNs, and this server's region in global tables. Default: ${DEFAULT-VALUE}.")
     String region;
 
     @Option(names = "--peer", paramLabel = "REGION=URL",
@@ -126,6 +129,15 @@ final class ServeCommand implements Callable<Integer> {
                     + " their own --credentials). Default: the first profile of --credentials, else any key (for peers"
                     + " that accept any signature).")
     Path peerCredentialsFile;
+
+    @Option(names = "--peers-file", paramLabel = "FILE",
+            description = "File of KEY = VALUE lines giving the peers as --peer and --peer-credentials do:"
+                    + " peer.REGION = URL (one a line), credentials = FILE, peer.REGION.credentials = FILE, and"
+                    + " optionally region = this server's region (see README, Global tables).")
+    Path peersFile;
+
+    @Spec
+    CommandSpec spec;
 
     // The account named in ARNs; one server is one account.
     static final String ACCOUNT_ID = "000000000000";
@@ -197,6 +209,15 @@ final class ServeCommand implements Callable<Integer> {
      */
     Running start() throws Exception {
         Credentials credentials = Credentials.load(credentialsFile, System.getenv(Credentials.ENVIRONMENT_VARIABLE));
+        java.util.Map<String, ReplicationApi> peers;
+        try {
+            PeersFile file = peersFile == null ? null : PeersFile.load(peersFile);
+            region = regionOf(file);
+            peers = peers(file, credentials);
+        } catch (IllegalArgumentException e) {
+            System.err.println("flywheel: " + e.getMessage());
+            return 2;
+        }
         InetAddress address = InetAddress.getByName(bind);
         if (!address.isLoopbackAddress() && credentials.isEmpty() && !allowUnauthenticated) {
             System.err.println("flywheel: refusing to listen on " + bind + " without credentials: anyone could reach"
@@ -247,7 +268,7 @@ final class ServeCommand implements Callable<Integer> {
                     .withAllowUnauthenticated(allowUnauthenticated).withRegion(region).withTls(tls);
             EngineConfig engineConfig = new EngineConfig(region, ACCOUNT_ID, bind + ":" + port, Clock.systemUTC())
                     .withTimeToLiveInterval(Duration.ofSeconds(Math.max(1, timeToLiveIntervalSeconds)))
-                    .withPeers(peers(credentials));
+                    .withPeers(peers);
             engine = new FlywheelEngine(encryption, noIndexMaintenance ? engineConfig.withoutIndexMaintenance() : engineConfig);
             AccessControl accessControl = policies == null ? null
                     : new AccessControl(credentials.principals(), policies, region, ACCOUNT_ID, engine::partitionKeyName);
@@ -275,27 +296,60 @@ final class ServeCommand implements Callable<Integer> {
         return new Running(bound, storage, engine, server, accelerator, metrics);
     }
 
-    /** A client of each --peer, signing with the peer credentials. */
-    private java.util.Map<String, ReplicationApi> peers(Credentials credentials) throws java.io.IOException {
+    /** This server's region: --region, or the peers file's when it gives one (and --region does not differ). */
+    private String regionOf(PeersFile file) {
+        if (file == null || file.region() == null) return region;
+        boolean given = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--region");
+        if (given && !region.equals(file.region())) {
+            throw new IllegalArgumentException("--region " + region + " differs from region = " + file.region() + " in "
+                    + peersFile);
+        }
+        return file.region();
+    }
+
+    /**
+     * A client of each peer, from --peer and the peers file (a region in both is a mistake). Each signs
+     * with its own credentials from the file, else the file's, else --peer-credentials, else the first
+     * profile of --credentials, else any key (for peers that accept any signature).
+     */
+    private java.util.Map<String, ReplicationApi> peers(PeersFile file, Credentials credentials) throws java.io.IOException {
         java.util.Map<String, ReplicationApi> peers = new java.util.LinkedHashMap<>();
-        if (peerOptions.isEmpty()) return peers;
-        Credentials signing = peerCredentialsFile != null ? Credentials.load(peerCredentialsFile, null) : credentials;
+        Credentials defaults = peerCredentialsFile != null ? Credentials.load(peerCredentialsFile, null) : credentials;
         for (String option : peerOptions) {
             int equals = option.indexOf('=');
             if (equals <= 0 || equals == option.length() - 1) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "--peer expects REGION=URL, not " + option);
+                throw new IllegalArgumentException("--peer expects REGION=URL, not " + option);
             }
             String peerRegion = option.substring(0, equals);
-            // Signed for the peer's region, as a client of that region would sign.
-            RequestSigner signer = signing.isEmpty()
-                    ? new RequestSigner("flywheel-" + region, "flywheel-" + region, peerRegion, "dynamodb")
-                    : new RequestSigner(signing.keys().get(0).accessKeyId(), signing.keys().get(0).secretAccessKey(),
-                            peerRegion, "dynamodb");
-            peers.put(peerRegion, new RemoteReplication(Target.of(URI.create(option.substring(equals + 1)), signer)));
+            URI url = PeersFile.url(option.substring(equals + 1), "--peer " + option + ": ");
+            if (peers.containsKey(peerRegion)) throw new IllegalArgumentException("--peer " + peerRegion + " is given twice");
+            peers.put(peerRegion, peer(peerRegion, url, defaults));
         }
-        log.info("Peer regions for global tables: {}", peers.keySet());
+        if (file != null) {
+            Credentials fileDefaults = file.credentials() != null ? Credentials.load(file.credentials(), null) : defaults;
+            for (PeersFile.Peer peer : file.peers().values()) {
+                if (peers.containsKey(peer.region())) {
+                    throw new IllegalArgumentException("peer." + peer.region() + " is given both by --peer and in "
+                            + peersFile);
+                }
+                Credentials signing = peer.credentials() != null ? Credentials.load(peer.credentials(), null) : fileDefaults;
+                peers.put(peer.region(), peer(peer.region(), peer.url(), signing));
+            }
+        }
+        if (peers.containsKey(region)) {
+            throw new IllegalArgumentException(region + " is this server's own region (--region), not a peer");
+        }
+        if (!peers.isEmpty()) log.info("Peer regions for global tables: {}", peers.keySet());
         return peers;
+    }
+
+    /** A client of one peer, signing as a client of that region would, with the first key of {@code signing}. */
+    private ReplicationApi peer(String peerRegion, URI url, Credentials signing) {
+        RequestSigner signer = signing.isEmpty()
+                ? new RequestSigner("flywheel-" + region, "flywheel-" + region, peerRegion, "dynamodb")
+                : new RequestSigner(signing.keys().get(0).accessKeyId(), signing.keys().get(0).secretAccessKey(),
+                        peerRegion, "dynamodb");
+        return new RemoteReplication(Target.of(url, signer));
     }
 
     private static void warnIfLoose(Path secrets) throws java.io.IOException {

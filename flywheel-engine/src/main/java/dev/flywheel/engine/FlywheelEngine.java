@@ -10,6 +10,7 @@ import dev.flywheel.engine.item.ItemStore;
 import dev.flywheel.engine.item.ItemVersions;
 import dev.flywheel.engine.replication.GlobalTables;
 import dev.flywheel.engine.replication.LegacyGlobalTables;
+import dev.flywheel.engine.table.ReplicaCopyProgress;
 import dev.flywheel.model.replication.ApplyChangesInput;
 import dev.flywheel.model.replication.ReplicaGroupInput;
 import dev.flywheel.model.replication.ReplicationApi;
@@ -99,7 +100,8 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
         if (encryption != null) encryption.tablesBy(catalog::tableOfStorageId);
         StreamCatalog streams = new StreamCatalog(storage, catalog);
         streams.reconcile(config.clock().instant());
-        this.tables = new TableOperations(catalog, streams, storage, config.clock(), encryption);
+        ReplicaCopyProgress copies = new ReplicaCopyProgress();
+        this.tables = new TableOperations(catalog, streams, storage, config.clock(), encryption, copies);
         this.indexMaintenance = new IndexMaintenance(catalog, storage);
         ItemVersions versions = new ItemVersions(storage, config.clock(), config.region());
         ItemStore itemStore = new ItemStore(storage, catalog, ItemChangeLog.all(List.of(
@@ -120,7 +122,8 @@ public final class FlywheelEngine implements DynamoDbApi, DynamoDbStreamsApi, Re
         this.tokenExpiry = new PeriodicTask("transaction-token-expiry", TOKEN_SWEEP, transactions::forgetExpiredTokens);
         this.tags = new TagOperations(catalog);
         this.timeToLive = new TimeToLiveOperations(catalog, config.clock());
-        this.globalTables = new GlobalTables(catalog, tables, itemStore, versions, storage, config.region(), config.peers());
+        this.globalTables = new GlobalTables(catalog, tables, itemStore, versions, storage, config.region(), config.peers(),
+                copies);
         if (config.maintainIndexes()) indexMaintenance.start();
         this.catalogRefresh = storage.isShared() ? new PeriodicTask("catalog-refresh", CATALOG_REFRESH, catalog::refresh) : null;
         if (catalogRefresh != null) catalogRefresh.start();

@@ -35,7 +35,8 @@ class CommandLineIT {
         Run help = flywheel("serve", "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.output()).contains("--port", "--bind", "--data-dir", "--in-memory", "--sync-writes",
-                "--credentials", "--policy", "--tls-cert", "--tls-key", "--tls-self-signed", "--allow-unauthenticated");
+                "--credentials", "--policy", "--tls-cert", "--tls-key", "--tls-self-signed", "--allow-unauthenticated",
+                "--peer", "--peers-file");
     }
 
     @Test
@@ -74,6 +75,23 @@ class CommandLineIT {
         run = flywheel("serve", "--port", "0", "--in-memory", "--credentials", file.toString());
         assertThat(run.exit()).isNotZero();
         assertThat(run.output()).contains("profile [half] needs aws_access_key_id and aws_secret_access_key");
+    }
+
+    @Test
+    void aBadPeersFileIsReportedWithItsLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("peers");
+        Files.writeString(file, "region = us-east-1\npeer.us-west-2 = 127.0.0.2:8000\n");
+        Run run = flywheel("serve", "--port", "0", "--in-memory", "--peers-file", file.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.output()).contains("flywheel: " + file + ":2: peer.us-west-2: '127.0.0.2:8000' is not a URL");
+        Files.writeString(file, "region = eu-west-1\npeer.us-west-2 = http://127.0.0.2:8000\n");
+        run = flywheel("serve", "--port", "0", "--in-memory", "--region", "us-east-1", "--peers-file", file.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.output()).contains("--region us-east-1 differs from region = eu-west-1 in " + file);
+        run = flywheel("serve", "--port", "0", "--in-memory", "--peer", "us-west-2=http://127.0.0.4:8000",
+                "--peers-file", file.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.output()).contains("peer.us-west-2 is given both by --peer and in " + file);
     }
 
     @Test

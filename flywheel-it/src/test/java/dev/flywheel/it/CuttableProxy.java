@@ -13,13 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP proxy a test can cut and heal, standing for a network link between two regions: while cut,
  * nothing listens on its address (a connection is refused, as to an unreachable peer) and every
- * connection through it is closed; healed, it listens on the same address again.
+ * connection through it is closed; healed, it listens on the same address again. It can also cut itself
+ * once a number of bytes went through toward the target ({@link #cutAfter}): a link going down in the
+ * middle of a transfer, at a point a test chooses without racing it.
  */
 final class CuttableProxy implements AutoCloseable {
     private final InetAddress host;
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
+    /** Bytes still allowed toward the target before the link cuts itself; negative: no limit. */
+    private final java.util.concurrent.atomic.AtomicLong budget = new java.util.concurrent.atomic.AtomicLong(-1);
     private int port;
 
     /** Listens on {@code host} (a free port) and forwards to {@code target}. */
@@ -43,9 +47,23 @@ final class CuttableProxy implements AutoCloseable {
         open.clear();
     }
 
-    /** The link comes back on the same address. */
+    /** Whether the link is down (cut, or by its byte limit). */
+    boolean isCut() {
+        return listener == null;
+    }
+
+    /** The link comes back on the same address (without a byte limit). */
     synchronized void heal() throws IOException {
+        budget.set(-1);
         if (listener == null) listen();
+    }
+
+    /**
+     * The link cuts itself when forwarding more than {@code bytes} more bytes toward the target would
+     * be needed: the request crossing the limit never arrives whole.
+     */
+    void cutAfter(long bytes) {
+        budget.set(bytes);
     }
 
     private void listen() throws IOException {
@@ -79,16 +97,20 @@ final class CuttableProxy implements AutoCloseable {
                 closeQuietly(server);
                 continue;
             }
-            Thread.ofVirtual().start(() -> pump(client, server));
-            Thread.ofVirtual().start(() -> pump(server, client));
+            Thread.ofVirtual().start(() -> pump(client, server, true));
+            Thread.ofVirtual().start(() -> pump(server, client, false));
         }
     }
 
-    /** Copies bytes one way until either side closes, then closes both. */
-    private void pump(Socket from, Socket to) {
+    /** Copies bytes one way until either side closes, then closes both; {@code toTarget}: the way a byte limit counts. */
+    private void pump(Socket from, Socket to, boolean toTarget) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             for (int n; (n = in.read(buffer)) >= 0; ) {
+                if (toTarget && !spend(n)) {
+                    cut();
+                    return;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -99,6 +121,16 @@ final class CuttableProxy implements AutoCloseable {
             closeQuietly(to);
             open.remove(from);
             open.remove(to);
+        }
+    }
+
+    /** Takes {@code bytes} from the byte limit; false when they exceed what is left of it. */
+    private boolean spend(int bytes) {
+        while (true) {
+            long left = budget.get();
+            if (left < 0) return true;
+            if (bytes > left) return false;
+            if (budget.compareAndSet(left, left - bytes)) return true;
         }
     }
 

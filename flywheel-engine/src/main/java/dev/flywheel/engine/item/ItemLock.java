@@ -25,4 +25,9 @@ public record ItemLock(Expected expected, byte[] newValue) {
     public static ItemLock release(byte[] owner) {
         return new ItemLock(Expected.value(owner), null);
     }
+
+    /** Whether this write ends a transaction's hold on the item (its commit or rollback), rather than starting one. */
+    public boolean releases() {
+        return newValue == null && expected instanceof Expected.Value;
+    }
 }

@@ -6,6 +6,7 @@ import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.NonBlocking;
 import dev.flywheel.model.shapes.ItemCollectionMetrics;
 import dev.flywheel.engine.index.LocalIndexWrites;
+import dev.flywheel.model.DynamoDbException.ResourceNotFoundException;
 import dev.flywheel.model.DynamoDbException.TransactionConflictException;
 import dev.flywheel.storage.CompanionWrite;
 import dev.flywheel.storage.DerivedRecord;
@@ -105,6 +106,18 @@ public final class ItemStore {
         return storage.get(table.lockTableId(), key.partitionKey(), key.sortKey());
     }
 
+    /**
+     * Whether a write may not start on {@code table}: a global table's replica leaving its group (see
+     * {@link dev.flywheel.engine.table.ReplicationSettings#leaving}) takes no new writes, whether a
+     * client's, a transaction's lock or another region's, so that what it still sends the others is
+     * all it acknowledged. Time to live's deletions (which every region makes itself) and the
+     * completion of a transaction already prepared go on.
+     */
+    private static boolean refusedWhileLeaving(TableDefinition table, ChangeOrigin origin, ItemLock lock) {
+        return table.replication() != null && table.replication().leaving() && origin != ChangeOrigin.TIME_TO_LIVE
+                && !lock.releases();
+    }
+
     /** The item before and after a write; either may be null (absent). */
     public record Change(Map<String, AttributeValue> oldItem, Map<String, AttributeValue> newItem) {}
 
@@ -182,6 +195,11 @@ public final class ItemStore {
     private Change writeInGate(TableDefinition table, ItemKey key, UnaryOperator<Map<String, AttributeValue>> change,
                          ChangeOrigin origin, ItemLock lock, ItemVersion replicated) {
         try (Catalog.Write write = catalog.beginWrite(table)) {
+            if (refusedWhileLeaving(write.table(), origin, lock)) {
+                // DynamoDB answers so for a table that is not ACTIVE; checked under the write gate, so once
+                // GlobalTables has waited for the writes in flight, the table's replication log is complete.
+                throw new ResourceNotFoundException("Requested resource not found");
+            }
             while (true) {
                 byte[] current = storage.get(table.id(), key.partitionKey(), key.sortKey());
                 ItemVersion version = versions == null ? null : versions.read(write.table(), key);

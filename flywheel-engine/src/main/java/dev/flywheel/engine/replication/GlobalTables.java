@@ -5,6 +5,7 @@ import dev.flywheel.engine.item.ItemStore;
 import dev.flywheel.engine.item.ItemVersion;
 import dev.flywheel.engine.item.ItemVersions;
 import dev.flywheel.engine.table.Catalog;
+import dev.flywheel.engine.table.ReplicaCopyProgress;
 import dev.flywheel.engine.table.GlobalIndex;
 import dev.flywheel.engine.table.ReplicationSettings;
 import dev.flywheel.engine.table.ReplicationSettings.Replica;
@@ -13,6 +14,8 @@ import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.engine.table.TableOperations;
 import dev.flywheel.engine.table.TimeToLiveSettings;
 import dev.flywheel.model.AttributeValue;
+import dev.flywheel.model.DynamoDbException;
+import dev.flywheel.model.DynamoDbException.ResourceInUseException;
 import dev.flywheel.model.DynamoDbException.ResourceNotFoundException;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.model.replication.ApplyChangesInput;
@@ -57,7 +60,14 @@ import org.slf4j.LoggerFactory;
  * metadata ({@code replication-announce/<table>}), so a crash does not lose them; they are sent again
  * until every member acknowledged. Membership changes made at once in two regions merge region by
  * region, the later change winning ({@link ReplicationSettings}). A replica is CREATING in a region's DescribeTable
- * until that region has copied its items to it, then ACTIVE; statuses only move forward.
+ * until that region has copied its items to it (with the copy's progress), then ACTIVE; statuses only move
+ * forward. A region that refuses for good to create the replica (a table of that name already there, or
+ * this region's credentials refused) makes it CREATION_FAILED, with why, instead of CREATING forever.
+ *
+ * <p><b>Removal.</b> A removed region's replica is DELETING in every region that replicated to it, until
+ * that region has stopped replicating to it and the removed region acknowledged its removal, which it does
+ * only once its table is gone. The removed region's table is DELETING meanwhile: it takes no new writes,
+ * sends the others what they have not received yet (so no write it acknowledged is lost), then is deleted.
  *
  * <p><b>Changes.</b> One {@link Replicator} per (global table, peer) sends the table's replication log
  * (local writes only, {@link ItemVersions}); the peer applies each change if it is newer than what it
@@ -76,6 +86,11 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     /** DescribeTable's GlobalTableVersion for tables replicated with ReplicaUpdates. */
     public static final String VERSION = "2019.11.21";
     private static final String ANNOUNCE_PREFIX = "replication-announce/";
+    /**
+     * When this region's replica of a table was last removed (metadata {@code replication-left/<table>}),
+     * so that news older than the removal, arriving once the table is gone, does not bring it back.
+     */
+    private static final String LEFT_PREFIX = "replication-left/";
     private static final long MAINTENANCE_MILLIS = 200;
     /** How often tombstones are collected, and how old one must be to go (see {@link #collectTombstones}). */
     private static final long TOMBSTONE_PASS_MILLIS = 10 * 60_000, TOMBSTONE_MIN_AGE_MILLIS = 60 * 60_000;
@@ -89,6 +104,11 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     private final Storage storage;
     private final String region;
     private final Map<String, ReplicationApi> peers;
+    private final ReplicaCopyProgress copies;
+    /** Leaving tables whose deletion failed (deletion protection), by id: warned about once. */
+    private final Set<Long> undeletable = new HashSet<>();
+    /** Held while an announced group is merged (see {@link #putReplicaGroup}). */
+    private final Object announcementsReceived = new Object();
     /** Running replicators by table storage id and peer region. */
     private final Map<String, Replicator> replicators = new HashMap<>();
     /** Counts each table's announcements in this process, so one sent while a newer one was queued stays queued. */
@@ -101,7 +121,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
 
     /** @param peers the other regions this one may replicate to, by region name */
     public GlobalTables(Catalog catalog, TableOperations tables, ItemStore items, ItemVersions versions, Storage storage,
-                        String region, Map<String, ReplicationApi> peers) {
+                        String region, Map<String, ReplicationApi> peers, ReplicaCopyProgress copies) {
         this.catalog = catalog;
         this.tables = tables;
         this.items = items;
@@ -109,6 +129,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         this.storage = storage;
         this.region = region;
         this.peers = Map.copyOf(peers);
+        this.copies = copies;
         versions.onAppend(this::wakeReplicators);
         catalog.onChange(this::wake);
         this.maintenance = Thread.ofPlatform().daemon().name("flywheel-global-tables").start(this::maintain);
@@ -118,6 +139,11 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
 
     public UpdateTableOutput updateTable(UpdateTableInput request) {
         TableDefinition table = catalog.requireForControlPlane(request.tableName());
+        if (table.replication() != null && table.replication().leaving()) {
+            // DynamoDB's answer to UpdateTable on a table being deleted (message as recalled).
+            throw new ResourceInUseException("Attempt to change a resource which is still in use: Table is being deleted: "
+                    + table.name());
+        }
         if (request.replicaUpdates().stream().filter(u -> u.create() != null || u.delete() != null).count() > 1) {
             // DynamoDB's text (ack-api-quirks, DDB-TABLE-258): one replica added or removed per UpdateTable.
             throw new ValidationException("Update table operation with more than one create or delete replica actions"
@@ -149,6 +175,12 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                 // As recalled from DynamoDB (sic).
                 if (member) throw new ValidationException("Failed to create a the new replica of table with name: '"
                         + table.name() + "' because one or more replicas already existed as tables.");
+                Replica removal = table.replication() == null ? null : table.replication().removal(target);
+                if (removal != null && ReplicationSettings.DELETING.equals(removal.status())) {
+                    // Guessed text: DynamoDB documents none. Its table must be gone before a new one is made.
+                    throw new ValidationException("Failed to create the new replica of table with name: '" + table.name()
+                            + "' in " + target + " because its previous replica there is still being deleted.");
+                }
                 creates.add(target);
             } else {
                 if (!member) notMembers.add(target);
@@ -187,11 +219,15 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                 settings = settings.with(new Replica(created, ReplicationSettings.CREATING, null,
                         settings.nextChange(created, now)));
             }
-            for (String deleted : deletes) settings = settings.without(deleted, settings.nextChange(deleted, now));
+            // DELETING (in DescribeTable) until that region acknowledges the removal, once its table is gone.
+            for (String deleted : deletes) {
+                settings = settings.without(deleted, settings.nextChange(deleted, now), ReplicationSettings.DELETING);
+            }
             for (Map.Entry<String, String> e : tableClasses.entrySet()) {
                 Replica known = settings.replica(e.getKey());
                 if (known != null) {
-                    settings = settings.with(new Replica(known.region(), known.status(), e.getValue(), known.changedAt()));
+                    settings = settings.with(new Replica(known.region(), known.status(), e.getValue(), known.changedAt(),
+                            known.statusDescription()));
                 }
             }
             notify.addAll(creates);
@@ -256,10 +292,22 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     /**
      * Merges the group a member announces into this region's view, region by region, the later change
      * winning ({@link ReplicationSettings}): this region creates its replica when it is a member and has
-     * none, and deletes it when its removal is the latest change of its own membership.
+     * none, and deletes it when its removal is the latest change of its own membership. A removal is
+     * acknowledged only once the table is gone (until then the answer is a ResourceInUseException, and
+     * the sender asks again), so that the sender's DescribeTable shows the replica DELETING until then.
+     *
+     * <p>One at a time: two members announcing a new replica at once must not see each other's table
+     * half made (created, not yet a replica), which would look like a table of that name that is no
+     * replica, a refusal for good.
      */
     @Override
     public Void putReplicaGroup(ReplicaGroupInput request) {
+        synchronized (announcementsReceived) {
+            return mergeGroup(request);
+        }
+    }
+
+    private Void mergeGroup(ReplicaGroupInput request) {
         String name = request.table().tableName();
         TableDefinition table = catalog.find(name);
         ReplicaGroupInput.Replica own = null;
@@ -272,10 +320,19 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             // added again after that removal.
             boolean stale = own != null && own.changedAt() < ownSince;
             if (!stale && table != null && table.replication() != null) {
-                tables.deleteTable(DeleteTableInput.builder().tableName(name).build());
-                log.info("Replica of {} in {} deleted: removed from the global table", name, region);
+                leave(table, own != null ? own.changedAt() : ownSince + 1);
+                throw stillDeleting(name);
             }
             return null;
+        }
+        if (table == null && own.changedAt() < leftAt(name)) {
+            // A member's view from before this region's removal (it had not heard of it yet): no replica to make.
+            log.info("Replica of {} in {} not made again: the group {} names was left since", name, region, own);
+            return null;
+        }
+        if (table != null && table.replication() != null && table.replication().leaving()) {
+            // Added again while the table of its previous membership is being deleted: a new one once it is gone.
+            throw stillDeleting(name);
         }
         if (table != null && table.replication() == null) {
             // A table of that name that is no replica: DynamoDB refuses to make a replica over an existing
@@ -334,25 +391,70 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
 
     /** {@code settings} with what {@code announced} says of one other region, if it is not older than what is known. */
     private static ReplicationSettings merge(ReplicationSettings settings, ReplicaGroupInput.Replica announced) {
-        Replica known = settings.lastChange(announced.regionName());
+        String region = announced.regionName();
+        Replica known = settings.lastChange(region);
         if (known != null && announced.changedAt() < known.changedAt()) return settings;  // older news
+        boolean knownRemoved = known != null && settings.replica(region) == null;
+        if (knownRemoved && announced.changedAt() == known.changedAt()) {
+            return settings;  // the removal of that same membership stands (and whether its table is known gone)
+        }
         if (ReplicationSettings.REMOVED.equals(announced.status())) {
-            return settings.without(announced.regionName(), announced.changedAt());
+            // A member this region replicated to stays DELETING until its table is known gone (see announceTo).
+            return settings.without(region, announced.changedAt(),
+                    known != null && !knownRemoved ? ReplicationSettings.DELETING : ReplicationSettings.REMOVED);
         }
         // A region that stays a member (added again, at once by two regions) keeps its replica here, so
         // its status only moves forward (an older announcement may arrive after a newer one, and this
         // region's first copy to it is not done again), and a sender that does not know the replica's
         // class (null) leaves what is known.
-        boolean stillMember = known != null && !ReplicationSettings.REMOVED.equals(known.status());
-        boolean active = ReplicationSettings.ACTIVE.equals(announced.status())
-                || (stillMember && ReplicationSettings.ACTIVE.equals(known.status()));
+        boolean stillMember = known != null && !knownRemoved;
+        String status = announced.status();
+        String description = announced.statusDescription();
+        if (stillMember && rank(known.status()) >= rank(status)) {
+            status = known.status();
+            description = known.statusDescription();
+        }
         String tableClass = announced.tableClassOverride() != null ? announced.tableClassOverride()
                 : stillMember ? known.tableClassOverride() : null;
-        if (known != null && ReplicationSettings.REMOVED.equals(known.status()) && announced.changedAt() == known.changedAt()) {
-            return settings;  // the removal of that same membership stands
+        return settings.with(new Replica(region, status, tableClass, announced.changedAt(),
+                ReplicationSettings.CREATION_FAILED.equals(status) ? description : null));
+    }
+
+    /**
+     * The order a replica's status moves in: CREATING, then CREATION_FAILED or ACTIVE. ACTIVE ranks above
+     * CREATION_FAILED: a region that has copied its items to the replica knows the replica exists.
+     */
+    private static int rank(String status) {
+        return switch (status) {
+            case ReplicationSettings.ACTIVE -> 2;
+            case ReplicationSettings.CREATION_FAILED -> 1;
+            default -> 0;
+        };
+    }
+
+    /** This region's replica of {@code table} was removed from its group at {@code removedAt}: its table becomes DELETING. */
+    private void leave(TableDefinition table, long removedAt) {
+        if (removedAt > leftAt(table.name())) {
+            storage.putMeta(LEFT_PREFIX + table.name(), java.nio.ByteBuffer.allocate(8).putLong(removedAt).array());
         }
-        return settings.with(new Replica(announced.regionName(), active ? ReplicationSettings.ACTIVE : announced.status(),
-                tableClass, announced.changedAt()));
+        TableDefinition left = catalog.updateIfPresent(table, t -> t.replication() == null || t.replication().leaving()
+                ? t : t.withReplication(t.replication().asLeaving()));
+        if (left != null && !table.replication().leaving()) {
+            log.info("Replica of {} in {} removed from the global table: DELETING once the other regions have"
+                    + " what it still owes them", table.name(), region);
+        }
+        wake();
+    }
+
+    /** When this region's replica of table {@code name} was last removed; 0 if never. */
+    private long leftAt(String name) {
+        byte[] bytes = storage.getMeta(LEFT_PREFIX + name);
+        return bytes == null ? 0 : java.nio.ByteBuffer.wrap(bytes).getLong();
+    }
+
+    private ResourceInUseException stillDeleting(String name) {
+        return new ResourceInUseException("Attempt to change a resource which is still in use: the replica of " + name
+                + " in " + region + " is being deleted (removed from the global table)");
     }
 
     @Override
@@ -396,9 +498,10 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
      */
     public int collectTombstones(String tableName, long deletedBefore) {
         TableDefinition table = catalog.find(tableName);
-        if (table == null || !table.isGlobal()) return 0;
+        if (table == null || !table.isGlobal() || table.replication().leaving()) return 0;
         List<ReplicationApi> members = new ArrayList<>();
         for (Replica r : table.replication().replicas()) {
+            if (!r.replicated()) continue;  // refused its replica: it holds nothing of this table
             ReplicationApi peer = peers.get(r.region());
             if (peer == null) return 0;  // a member this region cannot ask keeps every tombstone
             members.add(peer);
@@ -505,6 +608,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                 if (!running) break;
                 reconcile();
                 announce();
+                finishLeaving();
                 if (System.currentTimeMillis() - lastTombstonePass >= TOMBSTONE_PASS_MILLIS) {
                     lastTombstonePass = System.currentTimeMillis();
                     for (TableDefinition t : catalog.tables()) {
@@ -526,7 +630,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         for (TableDefinition t : catalog.tables()) {
             if (!t.isGlobal()) continue;
             for (Replica r : t.replication().replicas()) {
-                if (!peers.containsKey(r.region())) continue;
+                if (!peers.containsKey(r.region()) || !r.replicated()) continue;
                 wanted.put(t.id() + "/" + r.region(), t);
                 peerOf.put(t.id() + "/" + r.region(), r.region());
             }
@@ -542,7 +646,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                 if (replicators.containsKey(e.getKey())) continue;
                 String peer = peerOf.get(e.getKey());
                 Replicator r = new Replicator(e.getValue(), region, peer, peers.get(peer), storage, catalog,
-                        this::copied, () -> trim(e.getValue()));
+                        this::copied, () -> trim(e.getValue()), copies);
                 replicators.put(e.getKey(), r);
                 r.start();
             }
@@ -560,6 +664,42 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     }
 
     /**
+     * Deletes each table whose replica left its group once it has sent every other member all it holds
+     * for them. New writes were refused from the moment it began leaving; waiting for the writes in flight
+     * makes the check final.
+     */
+    private void finishLeaving() {
+        for (TableDefinition t : catalog.tables()) {
+            if (t.replication() == null || !t.replication().leaving()) continue;
+            if (!drained(t)) continue;
+            catalog.awaitWritesInFlight();
+            if (!drained(t)) continue;
+            try {
+                tables.deleteTable(DeleteTableInput.builder().tableName(t.name()).build());
+                log.info("Replica of {} in {} deleted: removed from the global table", t.name(), region);
+            } catch (DynamoDbException e) {
+                // Deletion protection: the table stays DELETING until it is turned off.
+                if (undeletable.add(t.id())) {
+                    log.warn("Replica of {} in {} cannot be deleted (retrying): {}", t.name(), region, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Whether every member this region replicates to has everything this region holds for it. */
+    private boolean drained(TableDefinition t) {
+        for (Replica r : t.replication().replicas()) {
+            if (!peers.containsKey(r.region()) || !r.replicated()) continue;
+            Replicator replicator;
+            synchronized (replicators) {
+                replicator = replicators.get(t.id() + "/" + r.region());
+            }
+            if (replicator == null || !replicator.drained()) return false;
+        }
+        return true;
+    }
+
+    /**
      * The first copy from this region to a peer is done: the peer's replica is ACTIVE as this region
      * sees it (every region copies what it holds to a new member, and reports it ACTIVE once done). Not
      * announced: only the region that ran ReplicaUpdates tells others the group, so that a region whose
@@ -568,7 +708,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
     private void copied(Replicator replicator) {
         catalog.updateIfPresent(replicator.table(), t -> {
             Replica known = t.replication() == null ? null : t.replication().replica(replicator.peerRegion());
-            if (known == null || ReplicationSettings.ACTIVE.equals(known.status())) return t;
+            if (known == null || !ReplicationSettings.CREATING.equals(known.status())) return t;
             return t.withReplication(t.replication().with(known.withStatus(ReplicationSettings.ACTIVE)));
         });
     }
@@ -586,14 +726,7 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             if (table != null && table.replication() != null) {
                 ReplicaGroupInput group = group(table);
                 for (String target : pendingAnnouncement(name)) {
-                    ReplicationApi peer = peers.get(target);
-                    if (peer == null) continue;
-                    try {
-                        peer.putReplicaGroup(group);
-                    } catch (RuntimeException e) {
-                        log.warn("Telling {} the replicas of {} failed (retrying): {}", target, name, e.toString());
-                        failed.add(target);
-                    }
+                    if (!announceTo(table, target, group)) failed.add(target);
                 }
             }
             synchronized (this) {
@@ -602,6 +735,92 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
                 storage.putMeta(key, failed.isEmpty() ? null : String.join(",", failed).getBytes(StandardCharsets.UTF_8));
             }
         }
+    }
+
+    /**
+     * Tells {@code target} the group; false when it must be told again later. What the answer means
+     * depends on what {@code target} is here: a new replica whose creation it refuses for good becomes
+     * CREATION_FAILED; a removed region that acknowledges (its table gone), once this region has stopped
+     * replicating to it, is a removal complete.
+     */
+    private boolean announceTo(TableDefinition table, String target, ReplicaGroupInput group) {
+        Replica member = table.replication().replica(target);
+        Replica removal = member == null ? table.replication().removal(target) : null;
+        boolean deleting = removal != null && ReplicationSettings.DELETING.equals(removal.status());
+        if (member != null && !member.replicated()) return true;  // it refused its replica: nothing more to tell it
+        ReplicationApi peer = peers.get(target);
+        if (peer == null) {
+            if (deleting) removalDone(table, target, "it is not a peer of this region, which cannot follow its deletion");
+            return true;
+        }
+        try {
+            peer.putReplicaGroup(group);
+        } catch (ResourceInUseException stillDeleting) {
+            log.debug("{} is still deleting its replica of {}", target, table.name());
+            return false;
+        } catch (DynamoDbException e) {
+            if (!PeerRefusal.isFinal(e)) return retryLater(table, target, e);
+            if (member != null && ReplicationSettings.CREATING.equals(member.status())) {
+                creationFailed(table, member, PeerRefusal.creationFailed(target, e));
+                return true;
+            }
+            if (deleting) {
+                removalDone(table, target, "it refuses this region's calls (" + e.code() + ": " + e.getMessage() + ")");
+                return true;
+            }
+            return retryLater(table, target, e);
+        } catch (RuntimeException e) {
+            return retryLater(table, target, e);
+        }
+        if (deleting) {
+            boolean replicating;
+            synchronized (replicators) {
+                replicating = replicators.containsKey(table.id() + "/" + target);
+            }
+            if (replicating) return false;  // stopped by the next reconcile, then told again
+            removalDone(table, target, null);
+        }
+        return true;
+    }
+
+    private boolean retryLater(TableDefinition table, String target, RuntimeException e) {
+        log.warn("Telling {} the replicas of {} failed (retrying): {}", target, table.name(), e.toString());
+        return false;
+    }
+
+    /** {@code target}'s replica is gone (or this region can follow it no further): DescribeTable stops listing it. */
+    private void removalDone(TableDefinition table, String target, String unconfirmedBecause) {
+        catalog.updateIfPresent(table, t -> t.replication() == null ? t
+                : t.withReplication(t.replication().withRemovalDone(target)));
+        if (unconfirmedBecause == null) {
+            log.info("Replica of {} in {} is gone: removal complete", table.name(), target);
+        } else {
+            log.warn("Replica of {} in {} no longer listed, its deletion unconfirmed: {}", table.name(), target,
+                    unconfirmedBecause);
+        }
+    }
+
+    /**
+     * The new replica's region refused for good to create its table: CREATION_FAILED, with why, and the
+     * other members are told (they stop replicating to it). It stays so until removed with ReplicaUpdates.
+     */
+    private void creationFailed(TableDefinition table, Replica replica, String description) {
+        TableDefinition updated = catalog.updateIfPresent(table, t -> {
+            Replica known = t.replication() == null ? null : t.replication().replica(replica.region());
+            if (known == null || known.changedAt() != replica.changedAt()
+                    || !ReplicationSettings.CREATING.equals(known.status())) {
+                return t;
+            }
+            return t.withReplication(t.replication().with(known.withStatus(ReplicationSettings.CREATION_FAILED,
+                    description)));
+        });
+        log.warn("Replica of {} in {}: CREATION_FAILED. {}", table.name(), replica.region(), description);
+        if (updated == null) return;
+        Set<String> others = new LinkedHashSet<>();
+        for (Replica r : updated.replication().replicas()) {
+            if (!r.region().equals(replica.region())) others.add(r.region());
+        }
+        if (!others.isEmpty()) announceLater(updated.name(), others);
     }
 
     /** Trims a table's log through what every peer has acknowledged. */
@@ -616,8 +835,12 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
             }
         }
         TableDefinition live = catalog.find(table.name());
-        // Only when every replica has a running replicator: a peer not configured here still needs the log.
-        if (live == null || live.replication() == null || count < live.replication().replicas().size()) return;
+        // Only when every replica has a running replicator: a peer not configured here still needs the log
+        // (one that refused its replica does not: added again, it gets a first copy).
+        if (live == null || live.replication() == null
+                || count < live.replication().replicas().stream().filter(Replica::replicated).count()) {
+            return;
+        }
         if (through > 0 && through != Long.MAX_VALUE) storage.trimLog(ItemVersions.logName(table.id()), through);
     }
 
@@ -626,7 +849,8 @@ public final class GlobalTables implements ReplicationApi, AutoCloseable {
         List<ReplicaGroupInput.Replica> replicas = new ArrayList<>();
         replicas.add(new ReplicaGroupInput.Replica(region, ReplicationSettings.ACTIVE, null, t.replication().ownChangedAt()));
         for (Replica r : t.replication().replicas()) {
-            replicas.add(new ReplicaGroupInput.Replica(r.region(), r.status(), r.tableClassOverride(), r.changedAt()));
+            replicas.add(new ReplicaGroupInput.Replica(r.region(), r.status(), r.tableClassOverride(), r.changedAt(),
+                    r.statusDescription()));
         }
         for (Replica r : t.replication().removed()) {
             replicas.add(new ReplicaGroupInput.Replica(r.region(), ReplicationSettings.REMOVED, null, r.changedAt()));

@@ -5,6 +5,7 @@ import dev.flywheel.engine.item.ItemKey;
 import dev.flywheel.engine.item.ItemVersion;
 import dev.flywheel.engine.item.ItemVersions;
 import dev.flywheel.engine.table.Catalog;
+import dev.flywheel.engine.table.ReplicaCopyProgress;
 import dev.flywheel.engine.table.TableDefinition;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.replication.ApplyChangesInput;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * after the checkpoint, in batches; the checkpoint (metadata {@code replication/<table id>/<region>})
  * moves only after the peer acknowledged a batch. A crash resends at most one batch, and the peer's last
  * writer wins makes a resent change a no-op, so nothing is lost nor applied twice. The copy overlaps
- * the log (a write during the copy is sent by both): harmless for the same reason.
+ * the log (a write during the copy is sent by both): harmless for the same reason. A copy that fails
+ * midway (the peer went away) resumes after the last batch the peer acknowledged, in this process;
+ * its progress is reported to {@link ReplicaCopyProgress} for DescribeTable, and logged.
  *
  * <p>A peer that cannot be reached is retried with a growing pause (up to {@link #MAX_BACKOFF_MILLIS});
  * the log keeps growing meanwhile, and the peer catches up when it returns.
@@ -50,6 +53,9 @@ final class Replicator implements Runnable {
     private final Catalog catalog;
     private final Consumer<Replicator> onCopied;
     private final Runnable onProgress;
+    private final ReplicaCopyProgress progress;
+    /** Where an interrupted first copy resumes; null until one started in this process. */
+    private CopyPosition resume;
     private final Object signal = new Object();
     private volatile boolean running = true;
     private volatile boolean woken;
@@ -57,7 +63,7 @@ final class Replicator implements Runnable {
     private Thread thread;
 
     Replicator(TableDefinition table, String region, String peerRegion, ReplicationApi peer, Storage storage,
-               Catalog catalog, Consumer<Replicator> onCopied, Runnable onProgress) {
+               Catalog catalog, Consumer<Replicator> onCopied, Runnable onProgress, ReplicaCopyProgress progress) {
         this.table = table;
         this.region = region;
         this.peerRegion = peerRegion;
@@ -66,6 +72,7 @@ final class Replicator implements Runnable {
         this.catalog = catalog;
         this.onCopied = onCopied;
         this.onProgress = onProgress;
+        this.progress = progress;
     }
 
     TableDefinition table() { return table; }
@@ -110,6 +117,15 @@ final class Replicator implements Runnable {
                 Thread.currentThread().interrupt();
             }
         }
+        progress.clear(table.id(), peerRegion);
+    }
+
+    /**
+     * Whether the peer has everything this region holds for it: the first copy is done, and the log
+     * has nothing after the checkpoint.
+     */
+    boolean drained() {
+        return copied() && storage.readLog(ItemVersions.logName(table.id()), checkpoint, 1).isEmpty();
     }
 
     /** Forgets the durable state of this (table, peer): the peer is a replica no more. */
@@ -130,7 +146,9 @@ final class Replicator implements Runnable {
                 if (!running) break;
                 if (storage.getMeta(copiedKey()) == null) {
                     copy();
+                    if (!running) break;
                     storage.putMeta(copiedKey(), new byte[] {1});
+                    progress.clear(table.id(), peerRegion);
                     onCopied.accept(this);
                 }
                 checkpoint = readCheckpoint();
@@ -169,52 +187,97 @@ final class Replicator implements Runnable {
     }
 
     /**
+     * Where a first copy stands: the phase (items, then tombstones), the last row the peer acknowledged
+     * in it, and the counts so far.
+     */
+    private static final class CopyPosition {
+        boolean tombstones;
+        RowKey after;
+        long items, deletions, estimate;
+        int loggedDecile;
+    }
+
+    /**
      * Sends every item and tombstone. The checkpoint is set first, at the log's end once every write
-     * that did not yet know the table was global has ended: what the copy misses, the log has.
+     * that did not yet know the table was global has ended: what the copy misses, the log has. A copy
+     * resumed after a failure keeps that checkpoint, so what changed meanwhile is still in the log.
      */
     private void copy() {
-        catalog.awaitWritesInFlight();
-        long end = 0;
-        for (List<LogEntry> entries = storage.readLog(ItemVersions.logName(table.id()), 0, 1000); !entries.isEmpty();
-             entries = storage.readLog(ItemVersions.logName(table.id()), end, 1000)) {
-            end = entries.getLast().sequence();
+        CopyPosition at = resume;
+        if (at == null) {
+            catalog.awaitWritesInFlight();
+            long end = 0;
+            for (List<LogEntry> entries = storage.readLog(ItemVersions.logName(table.id()), 0, 1000); !entries.isEmpty();
+                 entries = storage.readLog(ItemVersions.logName(table.id()), end, 1000)) {
+                end = entries.getLast().sequence();
+            }
+            storage.putMeta(checkpointKey(), ByteBuffer.allocate(8).putLong(end).array());
+            at = new CopyPosition();
+            at.estimate = storage.stats(table.id()).rowCount();
+            resume = at;
+            progress.report(table.id(), peerRegion, 0, at.estimate);
+            log.info("Copying {} to {}: about {} items", table.name(), peerRegion, at.estimate);
+        } else if (at.items > 0) {
+            log.info("Copying {} to {}: resuming after {} items", table.name(), peerRegion, at.items);
         }
-        storage.putMeta(checkpointKey(), ByteBuffer.allocate(8).putLong(end).array());
         long versionsId = table.replication().versionsStorageId();
-        long items = 0;
         List<ApplyChangesInput.Change> batch = new ArrayList<>(BATCH);
-        RowKey after = null;
-        while (running) {
-            Page page = storage.scan(table.id(), 0, 1, after, ReadLimits.rows(BATCH));
+        while (running && !at.tombstones) {
+            Page page = storage.scan(table.id(), 0, 1, at.after, ReadLimits.rows(BATCH));
+            RowKey last = at.after;
             for (Row row : page.rows()) {
                 byte[] stored = storage.get(versionsId, row.partitionKey(), row.sortKey());
                 // An item written before the table became global has no version: the oldest there is.
                 ItemVersion version = stored == null ? new ItemVersion(0, region, false) : ItemVersion.decode(stored);
                 Map<String, AttributeValue> item = ItemCodec.decode(row.value());
                 batch.add(new ApplyChangesInput.Change(key(table, row), item, version.timestamp(), version.region()));
-                after = row.key();
+                last = row.key();
             }
-            items += page.rows().size();
             flush(batch);
-            if (page.stopReason() == Page.StopReason.EXHAUSTED) break;
-            log.info("Copying {} to {}: {} items sent", table.name(), peerRegion, items);
+            // Only what the peer acknowledged counts: a failure above resumes from the previous position.
+            at.after = last;
+            at.items += page.rows().size();
+            progress.report(table.id(), peerRegion, at.items, at.estimate);
+            logProgress(at);
+            if (page.stopReason() == Page.StopReason.EXHAUSTED) {
+                at.tombstones = true;
+                at.after = null;
+            }
         }
-        long tombstones = 0;
-        after = null;
         while (running) {
-            Page page = storage.scan(versionsId, 0, 1, after, ReadLimits.rows(BATCH));
+            Page page = storage.scan(versionsId, 0, 1, at.after, ReadLimits.rows(BATCH));
+            RowKey last = at.after;
+            int deletions = 0;
             for (Row row : page.rows()) {
                 ItemVersion version = ItemVersion.decode(row.value());
                 if (version.deleted()) {
                     batch.add(new ApplyChangesInput.Change(key(table, row), null, version.timestamp(), version.region()));
-                    tombstones++;
+                    deletions++;
                 }
-                after = row.key();
+                last = row.key();
             }
-            flush(batch);
-            if (page.stopReason() == Page.StopReason.EXHAUSTED) break;
+            boolean end = page.stopReason() == Page.StopReason.EXHAUSTED;
+            // The last batch goes even when empty: the peer's acknowledgement confirms it holds the replica,
+            // which makes it ACTIVE (an empty table's copy would otherwise end without one call).
+            if (end) peer.applyChanges(new ApplyChangesInput(table.name(), region, List.copyOf(batch)));
+            else flush(batch);
+            batch.clear();
+            at.after = last;
+            at.deletions += deletions;
+            if (end) break;
         }
-        log.info("Copied {} to {}: {} items, {} deletions", table.name(), peerRegion, items, tombstones);
+        if (!running) return;
+        resume = null;
+        log.info("Copied {} to {}: {} items, {} deletions", table.name(), peerRegion, at.items, at.deletions);
+    }
+
+    /** Logs the copy's progress each time it passes another tenth of the estimate. */
+    private void logProgress(CopyPosition at) {
+        int percent = new ReplicaCopyProgress.Progress(at.items, at.estimate).percent();
+        if (percent / 10 <= at.loggedDecile) return;
+        at.loggedDecile = percent / 10;
+        log.info("Copying {} to {}: {} of about {} items sent ({}%)", table.name(), peerRegion, at.items, at.estimate,
+                percent);
     }
 
     private void flush(List<ApplyChangesInput.Change> batch) {

@@ -18,15 +18,20 @@ import java.util.List;
  *     tombstones ({@link dev.flywheel.engine.item.ItemVersions}); allocated when the table first
  *     became global and kept for its life, so versions survive a replica's removal and re-addition
  * @param ownChangedAt when this region last became a member (0: it started the global table)
+ * @param leaving whether this region's own replica was removed from the group: its table is DELETING,
+ *     takes no new writes, sends what it still owes the others, then is deleted
  * @param replicas the other regions of the global table, in the order they were added; empty when
  *     the table is a replica no more
- * @param removed regions removed from the global table, with status {@link #REMOVED} and the time of
- *     their removal
+ * @param removed regions removed from the global table, with the time of their removal: {@link #DELETING}
+ *     until this region knows their table is gone (it is still shown in DescribeTable then), then
+ *     {@link #REMOVED}
  */
-public record ReplicationSettings(long versionsStorageId, long ownChangedAt, List<Replica> replicas, List<Replica> removed) {
+public record ReplicationSettings(long versionsStorageId, long ownChangedAt, boolean leaving, List<Replica> replicas,
+                                  List<Replica> removed) {
     /** DynamoDB's ReplicaStatus values Flywheel reports. */
-    public static final String CREATING = "CREATING", ACTIVE = "ACTIVE";
-    /** Not DynamoDB's: a region removed from the group, as kept and announced between regions. */
+    public static final String CREATING = "CREATING", CREATION_FAILED = "CREATION_FAILED", ACTIVE = "ACTIVE",
+            DELETING = "DELETING";
+    /** Not DynamoDB's: a region removed from the group whose table is gone, as kept and announced between regions. */
     public static final String REMOVED = "REMOVED";
 
     public ReplicationSettings {
@@ -34,22 +39,41 @@ public record ReplicationSettings(long versionsStorageId, long ownChangedAt, Lis
         removed = List.copyOf(removed);
     }
 
+    public ReplicationSettings(long versionsStorageId, long ownChangedAt, List<Replica> replicas, List<Replica> removed) {
+        this(versionsStorageId, ownChangedAt, false, replicas, removed);
+    }
+
     public ReplicationSettings(long versionsStorageId, List<Replica> replicas) {
-        this(versionsStorageId, 0, replicas, List.of());
+        this(versionsStorageId, 0, false, replicas, List.of());
     }
 
     /**
      * One other region's replica, its ReplicaStatus, the table class set for it alone with
-     * ReplicaUpdates Update's TableClassOverride (null: none set, the table's own class applies), and
-     * when it was added (or removed), in epoch milliseconds of the region that did it.
+     * ReplicaUpdates Update's TableClassOverride (null: none set, the table's own class applies), when
+     * it was added (or removed), in epoch milliseconds of the region that did it, and why it has its
+     * status (DynamoDB's ReplicaStatusDescription; null but for {@link #CREATION_FAILED}).
      */
-    public record Replica(String region, String status, String tableClassOverride, long changedAt) {
+    public record Replica(String region, String status, String tableClassOverride, long changedAt,
+                          String statusDescription) {
+        public Replica(String region, String status, String tableClassOverride, long changedAt) {
+            this(region, status, tableClassOverride, changedAt, null);
+        }
+
         public Replica(String region, String status) {
-            this(region, status, null, 0);
+            this(region, status, null, 0, null);
         }
 
         public Replica withStatus(String newStatus) {
-            return new Replica(region, newStatus, tableClassOverride, changedAt);
+            return new Replica(region, newStatus, tableClassOverride, changedAt, null);
+        }
+
+        public Replica withStatus(String newStatus, String description) {
+            return new Replica(region, newStatus, tableClassOverride, changedAt, description);
+        }
+
+        /** Whether this region replicates to it: a member whose table was created (or is being). */
+        public boolean replicated() {
+            return !CREATION_FAILED.equals(status);
         }
     }
 
@@ -61,14 +85,23 @@ public record ReplicationSettings(long versionsStorageId, long ownChangedAt, Lis
         return null;
     }
 
-    /** The last change of {@code region}'s membership known here: its replica, its removal, or null. */
-    public Replica lastChange(String region) {
-        Replica member = replica(region);
-        if (member != null) return member;
+    /** The removal of {@code region} kept here, or null. */
+    public Replica removal(String region) {
         for (Replica r : removed) {
             if (r.region().equals(region)) return r;
         }
         return null;
+    }
+
+    /** The last change of {@code region}'s membership known here: its replica, its removal, or null. */
+    public Replica lastChange(String region) {
+        Replica member = replica(region);
+        return member != null ? member : removal(region);
+    }
+
+    /** The removed regions whose table this region does not yet know to be gone. */
+    public List<Replica> deleting() {
+        return removed.stream().filter(r -> DELETING.equals(r.status())).toList();
     }
 
     /** These settings with {@code replica} added, or replacing the one of its region (and any removal of it). */
@@ -79,22 +112,37 @@ public record ReplicationSettings(long versionsStorageId, long ownChangedAt, Lis
         else updated.add(replica);
         List<Replica> gone = new ArrayList<>(removed);
         gone.removeIf(r -> r.region().equals(replica.region()));
-        return new ReplicationSettings(versionsStorageId, ownChangedAt, updated, gone);
+        return new ReplicationSettings(versionsStorageId, ownChangedAt, leaving, updated, gone);
     }
 
-    /** These settings without the replica in {@code region}, remembered as removed at {@code changedAt}. */
-    public ReplicationSettings without(String region, long changedAt) {
+    /**
+     * These settings without the replica in {@code region}, remembered as removed at {@code changedAt}
+     * with {@code status}: {@link #DELETING} while its table may still exist, {@link #REMOVED} once gone.
+     */
+    public ReplicationSettings without(String region, long changedAt, String status) {
         List<Replica> updated = new ArrayList<>(replicas);
         updated.removeIf(r -> r.region().equals(region));
         List<Replica> gone = new ArrayList<>(removed);
         gone.removeIf(r -> r.region().equals(region));
-        gone.add(new Replica(region, REMOVED, null, changedAt));
-        return new ReplicationSettings(versionsStorageId, ownChangedAt, updated, gone);
+        gone.add(new Replica(region, status, null, changedAt));
+        return new ReplicationSettings(versionsStorageId, ownChangedAt, leaving, updated, gone);
+    }
+
+    /** These settings with {@code region}'s removal (still DELETING) known to be complete: its table is gone. */
+    public ReplicationSettings withRemovalDone(String region) {
+        Replica removal = removal(region);
+        if (removal == null || REMOVED.equals(removal.status())) return this;
+        return without(region, removal.changedAt(), REMOVED);
     }
 
     /** These settings with this region a member since {@code changedAt}. */
     public ReplicationSettings withOwnChangedAt(long changedAt) {
-        return new ReplicationSettings(versionsStorageId, changedAt, replicas, removed);
+        return new ReplicationSettings(versionsStorageId, changedAt, leaving, replicas, removed);
+    }
+
+    /** These settings with this region's own replica removed: its table is to be deleted. */
+    public ReplicationSettings asLeaving() {
+        return new ReplicationSettings(versionsStorageId, ownChangedAt, true, replicas, removed);
     }
 
     /** A time for a new change of {@code region}'s membership: now, or after the last one known if the clock is behind. */

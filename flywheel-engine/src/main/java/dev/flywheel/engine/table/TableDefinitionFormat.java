@@ -35,6 +35,12 @@ final class TableDefinitionFormat {
      * TableClassOverride ("" for none) and change time, then the removed regions with theirs.
      */
     private static final int REPLICATION_V2 = 33;
+    /**
+     * As {@link #REPLICATION_V2}, with whether this region's replica is leaving the group, each
+     * replica's ReplicaStatusDescription ("" for none), and each removed region's status (DELETING until
+     * its table is known gone, then REMOVED).
+     */
+    private static final int REPLICATION_V3 = 34;
     // Field tags inside one global secondary index (GLOBAL_INDEXES): persisted, append only.
     private static final int INDEX_NAME = 1, INDEX_STORAGE_ID = 2, INDEX_HASH_KEY = 3, INDEX_RANGE_KEY = 4,
             INDEX_PROJECTION = 5, INDEX_NON_KEY_ATTRIBUTES = 6, INDEX_READ_UNITS = 7, INDEX_WRITE_UNITS = 8,
@@ -101,18 +107,20 @@ final class TableDefinitionFormat {
             }
             ReplicationSettings replication = t.replication();
             if (replication != null) {
-                out.writeByte(REPLICATION_V2);
+                out.writeByte(REPLICATION_V3);
                 out.writeLong(replication.versionsStorageId());
                 out.writeLong(replication.ownChangedAt());
+                out.writeBoolean(replication.leaving());
                 out.writeInt(replication.replicas().size());
                 for (ReplicationSettings.Replica r : replication.replicas()) {
                     out.writeUTF(r.region()); out.writeUTF(r.status());
                     out.writeUTF(r.tableClassOverride() == null ? "" : r.tableClassOverride());
                     out.writeLong(r.changedAt());
+                    out.writeUTF(r.statusDescription() == null ? "" : r.statusDescription());
                 }
                 out.writeInt(replication.removed().size());
                 for (ReplicationSettings.Replica r : replication.removed()) {
-                    out.writeUTF(r.region()); out.writeLong(r.changedAt());
+                    out.writeUTF(r.region()); out.writeLong(r.changedAt()); out.writeUTF(r.status());
                 }
             }
             out.writeByte(END);
@@ -163,8 +171,9 @@ final class TableDefinitionFormat {
                     case LOCAL_INDEXES -> localIndexes = readLocalIndexes(in);
                     case STREAM -> stream = new StreamSettings(in.readLong(), in.readUTF(), in.readUTF(), in.readBoolean());
                     case TIME_TO_LIVE -> ttl = new TimeToLiveSettings(in.readUTF(), in.readBoolean(), readInstant(in));
-                    case REPLICATION -> replication = readReplication(in, false);
-                    case REPLICATION_V2 -> replication = readReplication(in, true);
+                    case REPLICATION -> replication = readReplication(in, 1);
+                    case REPLICATION_V2 -> replication = readReplication(in, 2);
+                    case REPLICATION_V3 -> replication = readReplication(in, 3);
                     default -> throw new IllegalStateException("unknown table definition field " + tag);
                 }
             }
@@ -176,23 +185,31 @@ final class TableDefinitionFormat {
         }
     }
 
-    private static ReplicationSettings readReplication(DataInputStream in, boolean v2) throws IOException {
+    /** Replication settings as written by {@link #REPLICATION} (1), {@link #REPLICATION_V2} (2) or V3 (3). */
+    private static ReplicationSettings readReplication(DataInputStream in, int version) throws IOException {
         long versions = in.readLong();
-        long ownChangedAt = v2 ? in.readLong() : 0;
+        long ownChangedAt = version >= 2 ? in.readLong() : 0;
+        boolean leaving = version >= 3 && in.readBoolean();
         int count = in.readInt();
         List<ReplicationSettings.Replica> replicas = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String region = in.readUTF(), status = in.readUTF();
-            String tableClass = v2 ? in.readUTF() : "";
-            long changedAt = v2 ? in.readLong() : 0;
-            replicas.add(new ReplicationSettings.Replica(region, status, tableClass.isEmpty() ? null : tableClass, changedAt));
+            String tableClass = version >= 2 ? in.readUTF() : "";
+            long changedAt = version >= 2 ? in.readLong() : 0;
+            String description = version >= 3 ? in.readUTF() : "";
+            replicas.add(new ReplicationSettings.Replica(region, status, tableClass.isEmpty() ? null : tableClass, changedAt,
+                    description.isEmpty() ? null : description));
         }
         List<ReplicationSettings.Replica> removed = new ArrayList<>();
-        int removedCount = v2 ? in.readInt() : 0;
+        int removedCount = version >= 2 ? in.readInt() : 0;
         for (int i = 0; i < removedCount; i++) {
-            removed.add(new ReplicationSettings.Replica(in.readUTF(), ReplicationSettings.REMOVED, null, in.readLong()));
+            String region = in.readUTF();
+            long changedAt = in.readLong();
+            // Before V3 a removal was complete when recorded (its table deleted at once).
+            String status = version >= 3 ? in.readUTF() : ReplicationSettings.REMOVED;
+            removed.add(new ReplicationSettings.Replica(region, status, null, changedAt));
         }
-        return new ReplicationSettings(versions, ownChangedAt, replicas, removed);
+        return new ReplicationSettings(versions, ownChangedAt, leaving, replicas, removed);
     }
 
     private static void writeIndex(DataOutputStream out, GlobalIndex index) throws IOException {

@@ -23,11 +23,13 @@ final class TableDescriptions {
     private final Arns arns;
     private final Storage storage;
     private final Encryption encryption;
+    private final ReplicaCopyProgress copies;
 
-    TableDescriptions(Arns arns, Storage storage, Encryption encryption) {
+    TableDescriptions(Arns arns, Storage storage, Encryption encryption, ReplicaCopyProgress copies) {
         this.arns = arns;
         this.storage = storage;
         this.encryption = encryption;
+        this.copies = copies;
     }
 
     /**
@@ -53,6 +55,8 @@ final class TableDescriptions {
             localIndexes = new ArrayList<>(t.localIndexes().size());
             for (LocalIndex index : t.localIndexes()) localIndexes.add(describe(t, index, withSize));
         }
+        // A replica removed from its global table is deleted once it has sent what it owes the others.
+        if (t.replication() != null && t.replication().leaving()) status = "DELETING";
         if (encryption != null && !encryption.accessible(t.id())) status = "INACCESSIBLE_ENCRYPTION_CREDENTIALS";
         return TableDescription.builder()
                 .attributeDefinitions(attributes)
@@ -77,7 +81,7 @@ final class TableDescriptions {
                 .latestStreamLabel(t.stream() == null ? null : t.stream().label())
                 .latestStreamArn(t.stream() == null ? null : arns.stream(t.name(), t.stream().label()))
                 .replicas(replicas(t))
-                .globalTableVersion(t.isGlobal() ? "2019.11.21" : null)
+                .globalTableVersion(showsReplicas(t) ? "2019.11.21" : null)
                 .build();
     }
 
@@ -90,16 +94,35 @@ final class TableDescriptions {
                 arns.index(t.name(), index.name()));
     }
 
-    /** A global table's other regions and their ReplicaStatus; null for a table that is not global. */
-    private static List<ReplicaDescription> replicas(TableDefinition t) {
-        if (!t.isGlobal()) return null;
+    /** Whether DescribeTable lists replicas: the table is global, or a replica removed from it is still being deleted. */
+    private static boolean showsReplicas(TableDefinition t) {
+        return t.isGlobal() || (t.replication() != null && !t.replication().deleting().isEmpty());
+    }
+
+    /**
+     * A global table's other regions and their ReplicaStatus; null for a table that is not global. A
+     * CREATING replica shows how far this region's first copy to it has come, a CREATION_FAILED one
+     * why, and a removed one stays, DELETING, until this region knows its table is gone (as DynamoDB).
+     */
+    private List<ReplicaDescription> replicas(TableDefinition t) {
+        if (!showsReplicas(t)) return null;
         List<ReplicaDescription> replicas = new ArrayList<>();
         for (ReplicationSettings.Replica r : t.replication().replicas()) {
             // As DynamoDB: ReplicaTableClassSummary only once a class was set for that replica.
             TableClassSummary tableClass = r.tableClassOverride() == null ? null
                     : new TableClassSummary(r.tableClassOverride(), null);
+            String percent = null;
+            if (ReplicationSettings.CREATING.equals(r.status())) {
+                ReplicaCopyProgress.Progress copy = copies.of(t.id(), r.region());
+                percent = Integer.toString(copy == null ? 0 : copy.percent());
+            }
             replicas.add(ReplicaDescription.builder().regionName(r.region()).replicaStatus(r.status())
+                    .replicaStatusDescription(r.statusDescription()).replicaStatusPercentProgress(percent)
                     .replicaTableClassSummary(tableClass).build());
+        }
+        for (ReplicationSettings.Replica r : t.replication().deleting()) {
+            replicas.add(ReplicaDescription.builder().regionName(r.region()).replicaStatus(ReplicationSettings.DELETING)
+                    .build());
         }
         return replicas;
     }

@@ -47,11 +47,17 @@ public final class TableOperations {
 
     /** {@code encryption} null: tables are stored in the clear, and SSESpecification is refused (engine tests). */
     public TableOperations(Catalog catalog, StreamCatalog streams, Storage storage, Clock clock, Encryption encryption) {
+        this(catalog, streams, storage, clock, encryption, new ReplicaCopyProgress());
+    }
+
+    /** @param copies the first copies to new replicas of global tables, whose progress DescribeTable shows */
+    public TableOperations(Catalog catalog, StreamCatalog streams, Storage storage, Clock clock, Encryption encryption,
+                           ReplicaCopyProgress copies) {
         this.catalog = catalog;
         this.streams = streams;
         this.clock = clock;
         this.encryption = encryption;
-        this.descriptions = new TableDescriptions(catalog.arns(), storage, encryption);
+        this.descriptions = new TableDescriptions(catalog.arns(), storage, encryption, copies);
     }
 
     public CreateTableOutput createTable(CreateTableInput request) {

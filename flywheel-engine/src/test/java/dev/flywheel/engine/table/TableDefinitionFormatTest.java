@@ -39,6 +39,20 @@ class TableDefinitionFormatTest {
         assertThat(TableDefinitionFormat.read(TableDefinitionFormat.write(table(List.of()))).replication()).isNull();
     }
 
+    /** What replica statuses need kept: a leaving replica, a failed creation and why, a removal still under way. */
+    @Test
+    void replicaStatusesRoundTrip() {
+        TableDefinition t = table(List.of()).withReplication(new ReplicationSettings(13, 5, true, List.of(
+                new ReplicationSettings.Replica("eu-west-1", ReplicationSettings.CREATION_FAILED, null, 7,
+                        "ValidationException: a table of that name exists")),
+                List.of(new ReplicationSettings.Replica("ap-south-1", ReplicationSettings.DELETING, null, 9),
+                        new ReplicationSettings.Replica("sa-east-1", ReplicationSettings.REMOVED, null, 3))));
+        TableDefinition read = TableDefinitionFormat.read(TableDefinitionFormat.write(t));
+        assertThat(read).isEqualTo(t);
+        assertThat(read.replication().leaving()).isTrue();
+        assertThat(read.replication().deleting()).extracting(ReplicationSettings.Replica::region).containsExactly("ap-south-1");
+    }
+
     @Test
     void globalIndexesRoundTrip() {
         GlobalIndex byCustomer = new GlobalIndex("by-customer", 8,

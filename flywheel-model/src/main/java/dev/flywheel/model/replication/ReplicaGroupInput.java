@@ -21,14 +21,20 @@ public record ReplicaGroupInput(CreateTableInput table, List<Replica> replicas, 
     }
 
     /**
-     * One member: its region, DynamoDB's ReplicaStatus (CREATING, ACTIVE, ...; REMOVED for a region
-     * removed from the group), the table class set for that region's replica by ReplicaUpdates Update
-     * (null: none set, or not known to the sender), and when it was added or removed (epoch millis; the
-     * later change of a region's membership wins).
+     * One member: its region, DynamoDB's ReplicaStatus (CREATING, ACTIVE, CREATION_FAILED, ...; REMOVED
+     * for a region removed from the group), the table class set for that region's replica by
+     * ReplicaUpdates Update (null: none set, or not known to the sender), when it was added or removed
+     * (epoch millis; the later change of a region's membership wins), and why it has its status
+     * (ReplicaStatusDescription; null but for CREATION_FAILED).
      */
-    public record Replica(String regionName, String status, String tableClassOverride, long changedAt) {
+    public record Replica(String regionName, String status, String tableClassOverride, long changedAt,
+                          String statusDescription) {
+        public Replica(String regionName, String status, String tableClassOverride, long changedAt) {
+            this(regionName, status, tableClassOverride, changedAt, null);
+        }
+
         public Replica(String regionName, String status) {
-            this(regionName, status, null, 0);
+            this(regionName, status, null, 0, null);
         }
     }
 }

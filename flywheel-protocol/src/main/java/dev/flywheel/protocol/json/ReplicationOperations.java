@@ -43,6 +43,7 @@ public final class ReplicationOperations {
             o.string("ReplicaStatus", r.status());
             if (r.tableClassOverride() != null) o.string("TableClassOverride", r.tableClassOverride());
             o.number("ChangedAt", r.changedAt());
+            if (r.statusDescription() != null) o.string("ReplicaStatusDescription", r.statusDescription());
             o.endObject();
         });
         if (value.timeToLiveAttribute() != null) out.string("TimeToLiveAttribute", value.timeToLiveAttribute());
@@ -67,7 +68,7 @@ public final class ReplicationOperations {
 
     private static ReplicaGroupInput.Replica readReplica(JsonInput in) throws IOException {
         if (!in.startStructure(Slot.VALUE, "Replica")) return null;
-        String region = null, status = null, tableClass = null;
+        String region = null, status = null, tableClass = null, description = null;
         long changedAt = 0;
         for (String member = in.nextMember(); member != null; member = in.nextMember()) {
             switch (member) {
@@ -75,10 +76,11 @@ public final class ReplicationOperations {
                 case "ReplicaStatus" -> status = in.readString();
                 case "TableClassOverride" -> tableClass = in.readString();
                 case "ChangedAt" -> changedAt = in.readLong();
+                case "ReplicaStatusDescription" -> description = in.readString();
                 default -> in.skipValue();
             }
         }
-        return new ReplicaGroupInput.Replica(region, status, tableClass, changedAt);
+        return new ReplicaGroupInput.Replica(region, status, tableClass, changedAt, description);
     }
 
     private static void writeChanges(JsonOutput out, ApplyChangesInput value) throws IOException {

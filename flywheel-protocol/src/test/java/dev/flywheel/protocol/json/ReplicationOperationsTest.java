@@ -40,13 +40,15 @@ class ReplicationOperationsTest {
     }
 
     @Test
-    void aGroupKeepsStatusesClassesChangeTimesAndTimeToLive() {
+    void aGroupKeepsStatusesTheirDescriptionsClassesChangeTimesAndTimeToLive() {
         ReplicaGroupInput group = new ReplicaGroupInput(CreateTableInput.builder().tableName("things")
                 .attributeDefinitions(List.of(new AttributeDefinition("pk", "S")))
                 .keySchema(List.of(new KeySchemaElement("pk", "HASH"))).billingMode("PAY_PER_REQUEST").build(),
                 List.of(new ReplicaGroupInput.Replica("us-east-1", "ACTIVE", null, 0),
                         new ReplicaGroupInput.Replica("us-west-2", "CREATING", "STANDARD_INFREQUENT_ACCESS", 1_800_000_000_123L),
-                        new ReplicaGroupInput.Replica("eu-west-1", "REMOVED", null, 1_800_000_000_456L)),
+                        new ReplicaGroupInput.Replica("eu-west-1", "REMOVED", null, 1_800_000_000_456L),
+                        new ReplicaGroupInput.Replica("ap-south-1", "CREATION_FAILED", null, 1_800_000_000_789L,
+                                "Creating the replica's table in ap-south-1 failed: ValidationException: no")),
                 "expires");
         call("PutReplicaGroup", group);
         assertThat(received.get()).isEqualTo(group);
