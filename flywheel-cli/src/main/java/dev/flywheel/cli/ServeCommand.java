@@ -216,7 +216,7 @@ final class ServeCommand implements Callable<Integer> {
             peers = peers(file, credentials);
         } catch (IllegalArgumentException e) {
             System.err.println("flywheel: " + e.getMessage());
-            return 2;
+            return null;
         }
         InetAddress address = InetAddress.getByName(bind);
         if (!address.isLoopbackAddress() && credentials.isEmpty() && !allowUnauthenticated) {
