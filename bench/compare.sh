@@ -153,6 +153,15 @@ ycsb() {
 
 { date -u; uname -r; nproc; "$JAVA_HOME/bin/java" -version 2>&1 | head -1; git -C "$root" rev-parse --short HEAD; } > "$out/host.txt"
 for t in $targets; do start "$t"; done
+# Every server compiles its hot paths (JIT) in its first seconds of load, on the CPU all of them share:
+# a round of unreported GetItem load on each first, so that no measured cell pays for another's warm-up.
+if [ "$smoke" != 1 ]; then
+  for t in $targets; do
+    warm_env=(CLIENT_CPUS=0)
+    [ "$t" = floor ] && warm_env+=(LOAD=0)
+    env "${warm_env[@]}" "$tools/capacity.sh" "http://127.0.0.1:${port[$t]}" get 5 32 > /dev/null 2>&1 || true
+  done
+fi
 for op in $capacity_ops; do for t in $targets; do capacity "$t" "$op"; done; done
 for w in $workloads; do for n in $threads_list; do for t in $targets; do ycsb "$t" "$w" "$n"; done; done; done
 

@@ -1,10 +1,14 @@
 package dev.flywheel.engine.transaction;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +22,25 @@ import java.util.TreeMap;
  */
 final class RequestDigest {
     private RequestDigest() {}
+
+    /** A record class's name and component accessors, looked up once per class (reflection per call was slow). */
+    private record RecordShape(byte[] name, List<MethodHandle> accessors) {}
+
+    private static final ClassValue<RecordShape> SHAPES = new ClassValue<>() {
+        @Override
+        protected RecordShape computeValue(Class<?> type) {
+            List<MethodHandle> accessors = new ArrayList<>();
+            for (RecordComponent component : type.getRecordComponents()) {
+                try {
+                    accessors.add(MethodHandles.publicLookup().unreflect(component.getAccessor())
+                            .asType(MethodType.methodType(Object.class, Object.class)));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("unreadable request field " + component, e);
+                }
+            }
+            return new RecordShape(type.getName().getBytes(StandardCharsets.UTF_8), List.copyOf(accessors));
+        }
+    };
 
     static byte[] of(Object request) {
         MessageDigest sha;
@@ -51,12 +74,13 @@ final class RequestDigest {
                 }
             }
             case Record record -> {
-                bytes(sha, (byte) 8, record.getClass().getName().getBytes(StandardCharsets.UTF_8));
-                for (RecordComponent component : record.getClass().getRecordComponents()) {
+                RecordShape shape = SHAPES.get(record.getClass());
+                bytes(sha, (byte) 8, shape.name());
+                for (MethodHandle accessor : shape.accessors()) {
                     try {
-                        add(sha, component.getAccessor().invoke(record));
-                    } catch (ReflectiveOperationException e) {
-                        throw new IllegalStateException("unreadable request field " + component, e);
+                        add(sha, accessor.invoke(record));
+                    } catch (Throwable e) {
+                        throw new IllegalStateException("unreadable request field of " + record.getClass(), e);
                     }
                 }
             }
