@@ -30,8 +30,11 @@ import java.util.concurrent.CompletionStage;
  * took every such write of the table and grew with it (a few million partitions made it too large).
  *
  * <p>A listing reads buckets ahead of the one consumed: one at first (a Scan page of a large table
- * usually ends in the bucket it started in), doubling each time a bucket turns out empty (a small
- * table's buckets mostly are; a walk of 256 empty buckets then costs about ten round trips, not 256).
+ * usually ends in the bucket it started in), one more after each bucket that held less than one fetch of
+ * entries, back to one after a bucket that took several (a large table's). So while buckets are sparse (a
+ * small table's are mostly empty, a medium one's hold a few entries each) as many are in flight as were
+ * consumed: the walk doubles with each round trip, and 256 buckets cost about ten, not 256; and a
+ * listing abandoned early (a full page) has wasted at most about as many reads as it used.
  */
 final class ScanIndex {
     static final int BUCKET_BITS = 8;
@@ -116,7 +119,7 @@ final class ScanIndex {
         private int window = 1;
         private AsyncResultSet page;
         private Iterator<Row> rows = Collections.emptyIterator();
-        private boolean bucketHadRows;
+        private int fetchesInBucket;
         private Entry next;
         private boolean done;
 
@@ -149,7 +152,6 @@ final class ScanIndex {
             while (true) {
                 if (rows.hasNext()) {
                     Row row = rows.next();
-                    bucketHadRows = true;
                     long hash = ordered(row.getLong(0));
                     // The bucket of the first entry after a key is read without an upper bound.
                     if (end != null && Long.compareUnsigned(hash, end) >= 0) {
@@ -161,9 +163,10 @@ final class ScanIndex {
                 if (page != null && page.hasMorePages()) {
                     page = page.fetchNextPage().toCompletableFuture().join();
                     rows = page.currentPage().iterator();
+                    fetchesInBucket++;
                     continue;
                 }
-                if (page != null) window = bucketHadRows ? Math.max(window, 2) : Math.min(2 * window, MAX_BUCKETS_AHEAD);
+                if (page != null) window = fetchesInBucket == 1 ? Math.min(window + 1, MAX_BUCKETS_AHEAD) : 1;
                 readAhead();
                 CompletableFuture<AsyncResultSet> bucket = ahead.poll();
                 if (bucket == null) {
@@ -172,7 +175,7 @@ final class ScanIndex {
                 }
                 page = bucket.join();
                 rows = page.currentPage().iterator();
-                bucketHadRows = false;
+                fetchesInBucket = 1;
                 readAhead();
             }
         }
