@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * items: each write lists its partition in the scan index, then writes the item, conditionally
  * ({@code absent}: the item must be absent, one LWT batch, as the engine writes) or not ({@code any}: a
  * plain batch, so the index write is a larger share of the cost). Then one full Scan, 1 MB pages, of what
- * was written. Prints one line.
+ * was written. Prints one line. With {@code SECONDS} 0 it writes nothing and times {@code SCANS} full
+ * Scans of the keyspace's table (one written before, perhaps by another version), one line each.
  *
  * <pre>
- * java -cp flywheel-cli/target/flywheel.jar bench/cassandra/InsertLoop.java 127.0.0.1:9042 KEYSPACE THREADS WARMUP_S SECONDS [absent|any]
+ * java -cp flywheel-cli/target/flywheel.jar bench/cassandra/InsertLoop.java 127.0.0.1:9042 KEYSPACE THREADS WARMUP_S SECONDS [absent|any] [SCANS]
  * </pre>
  * The keyspace is created (replication factor 1) if missing; use a fresh one per run, and drop it after.
  */
@@ -36,6 +37,16 @@ public class InsertLoop {
         Arrays.fill(value, (byte) 'v');
         try (Storage storage = CassandraStorage.open(List.of(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]))),
                 "datacenter1", keyspace, 1)) {
+            if (measureNanos == 0) {
+                int scans = args.length > 6 ? Integer.parseInt(args[6]) : 1;
+                for (int i = 0; i < scans; i++) {
+                    long scanStart = System.nanoTime();
+                    long rows = scanAll(storage, table);
+                    System.out.printf("scan: keyspace=%s rows=%d scan_ms=%d%n", keyspace, rows,
+                            (System.nanoTime() - scanStart) / 1_000_000);
+                }
+                return;
+            }
             AtomicLong next = new AtomicLong();
             long start = System.nanoTime();
             long measureFrom = start + warmupNanos, measureUntil = measureFrom + measureNanos;
@@ -70,19 +81,24 @@ public class InsertLoop {
             }
             Arrays.sort(all);
             long scanStart = System.nanoTime();
-            long rows = 0;
-            dev.flywheel.storage.RowKey after = null;
-            while (true) {
-                var page = storage.scan(table, 0, 1, after, new ReadLimits(Integer.MAX_VALUE, 1024 * 1024, null));
-                rows += page.rows().size();
-                if (!page.mayHaveMore()) break;
-                after = page.rows().getLast().key();
-            }
+            long rows = scanAll(storage, table);
             long scanMillis = (System.nanoTime() - scanStart) / 1_000_000;
             System.out.printf("insert-loop: keyspace=%s expected=%s threads=%d writes_per_s=%.0f p50_ms=%.2f p99_ms=%.2f written=%d"
                             + " scan_rows=%d scan_ms=%d%n",
                     keyspace, expected == Expected.ANY ? "any" : "absent", threads, total / (measureNanos / 1e9), all[total / 2] / 1e6, all[(int) (total * 0.99)] / 1e6,
                     next.get(), rows, scanMillis);
+        }
+    }
+
+    /** A full Scan in 1 MB pages, as the engine reads one; the rows read. */
+    private static long scanAll(Storage storage, long table) {
+        long rows = 0;
+        dev.flywheel.storage.RowKey after = null;
+        while (true) {
+            var page = storage.scan(table, 0, 1, after, new ReadLimits(Integer.MAX_VALUE, 1024 * 1024, null));
+            rows += page.rows().size();
+            if (!page.mayHaveMore()) return rows;
+            after = page.rows().getLast().key();
         }
     }
 }

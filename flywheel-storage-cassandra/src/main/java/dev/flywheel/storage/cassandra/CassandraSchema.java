@@ -33,6 +33,9 @@ import java.util.concurrent.ConcurrentMap;
  *       {@link #INDEXED_KEY_HEAD} bytes and kept whole beside: two keys differing only after them would
  *       need the same 64-bit hash and length too (and under encryption at rest, keys are keyed hashes of
  *       16 bytes).</li>
+ *   <li>{@code scan_buckets ((table_id), bucket)}: which buckets of a table's scan index hold entries, so that
+ *       a Scan of a small table reads the few buckets it has, not all of them. A bucket is listed here
+ *       before its first entry is written, and forgotten only with its table.</li>
  *   <li>{@code partitions ((table_id), hash, pk_len, pk_head) pk}: the scan index before it was bucketed,
  *       one Cassandra partition per table. Keyspaces created before hold it; {@link ScanIndexMigration}
  *       copies it into {@code scan_index} once, and nothing reads it afterwards.</li>
@@ -61,7 +64,7 @@ final class CassandraSchema {
     private final String keyspace;
     final PreparedStatement getRow, putRow, putRowIfAbsent, putRowIfValue, deleteRow, deleteRowIfAbsent,
             deleteRowIfValue, outboxRows, deleteTableInPartition, addIndexEntry, indexEntriesBetween, indexEntriesAfter,
-            deleteIndexBucket, legacyIndexEntries, getSetting, putSetting, lastLogEntry, appendLogEntry, markApplied, isApplied, readLog,
+            deleteIndexBucket, addBucket, bucketsBetween, deleteBuckets, legacyIndexEntries, getSetting, putSetting, lastLogEntry, appendLogEntry, markApplied, isApplied, readLog,
             trimMarker, trimLog, addPending, pendingBefore, deletePending, getMeta, putMeta, putMetaIfAbsent, deleteMeta,
             listMeta;
     /** Slices of one table's rows in a partition, by shape (which bounds, which direction). */
@@ -88,6 +91,10 @@ final class CassandraSchema {
         indexEntriesBetween = s.prepare("SELECT hash, pk FROM " + index + bucket + " AND hash >= ? AND hash <= ?");
         indexEntriesAfter = s.prepare("SELECT hash, pk FROM " + index + bucket + " AND (hash, pk_len, pk_head) > (?, ?, ?)");
         deleteIndexBucket = s.prepare("DELETE FROM " + index + bucket);
+        String buckets = ks + ".scan_buckets";
+        addBucket = s.prepare("INSERT INTO " + buckets + " (table_id, bucket) VALUES (?, ?)");
+        bucketsBetween = s.prepare("SELECT bucket FROM " + buckets + " WHERE table_id = ? AND bucket >= ? AND bucket <= ?");
+        deleteBuckets = s.prepare("DELETE FROM " + buckets + " WHERE table_id = ?");
         legacyIndexEntries = s.prepare("SELECT table_id, hash, pk_len, pk_head, pk FROM " + ks + ".partitions");
         String log = ks + ".log";
         lastLogEntry = s.prepare("SELECT seq, trimmed_through FROM " + log + " WHERE log = ? AND part = 0 ORDER BY seq DESC LIMIT 1");
@@ -143,6 +150,8 @@ final class CassandraSchema {
                     + " pk blob, PRIMARY KEY ((table_id), hash, pk_len, pk_head))",
                 "CREATE TABLE IF NOT EXISTS " + ks + ".scan_index (table_id bigint, bucket int, hash bigint, pk_len int,"
                     + " pk_head blob, pk blob, PRIMARY KEY ((table_id, bucket), hash, pk_len, pk_head))",
+                "CREATE TABLE IF NOT EXISTS " + ks + ".scan_buckets (table_id bigint, bucket int,"
+                    + " PRIMARY KEY ((table_id), bucket))",
                 "CREATE TABLE IF NOT EXISTS " + ks + ".log (log text, part int, seq bigint, marker blob, payload blob,"
                     + " trimmed_through bigint static, PRIMARY KEY ((log, part), seq, marker))",
                 // Every write with derived records adds and removes a row here: keep its tombstones short-lived.

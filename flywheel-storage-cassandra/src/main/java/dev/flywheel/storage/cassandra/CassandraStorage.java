@@ -190,7 +190,7 @@ public final class CassandraStorage implements Storage {
     }
 
     /** The level of a read: ONE for an eventual one; null (the session's QUORUM) for a strong one. */
-    static ConsistencyLevel levelOf(ReadConsistency consistency) {
+    private static ConsistencyLevel levelOf(ReadConsistency consistency) {
         return consistency == ReadConsistency.EVENTUAL ? ConsistencyLevel.ONE : null;
     }
 

@@ -15,8 +15,10 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The scan index ({@code scan_index} in {@link CassandraSchema}): the partition keys each table has rows
@@ -28,6 +30,11 @@ import java.util.concurrent.CompletionStage;
  * range) reads only the buckets it overlaps; and the index entries of a table's new partitions, written
  * as they appear, land on 256 Cassandra partitions spread over the cluster instead of one, which also
  * took every such write of the table and grew with it (a few million partitions made it too large).
+ *
+ * <p>Which buckets hold entries is kept beside ({@code scan_buckets}): a listing reads that first (in
+ * parallel with its first bucket), then only the buckets it names, so that a Scan of an empty or small
+ * table costs a few reads, not 256. A bucket is named there before its first entry is written (so before
+ * any row it lists), once per server (remembered), and forgotten only with its table.
  *
  * <p>A listing reads buckets ahead of the one consumed: one at first (a Scan page of a large table
  * usually ends in the bucket it started in), one more after each bucket that held less than one fetch of
@@ -46,9 +53,13 @@ final class ScanIndex {
     /** One listed partition: its hash (unsigned) and key. */
     record Entry(long hash, byte[] partitionKey) {}
 
+    private record TableBucket(long tableId, int bucket) {}
+
     private final CqlSession session;
     private final CassandraSchema schema;
     private final IndexedPartitions indexed = new IndexedPartitions();
+    /** The buckets this server knows {@code scan_buckets} names: at most 256 per table. */
+    private final Set<TableBucket> namedBuckets = ConcurrentHashMap.newKeySet();
 
     ScanIndex(CqlSession session, CassandraSchema schema) {
         this.session = session;
@@ -67,11 +78,23 @@ final class ScanIndex {
         return firstHashOf(bucket) | (-1L >>> BUCKET_BITS);
     }
 
-    /** Lists the partition in the index, unless this server knows it already does. */
+    /**
+     * Lists the partition in the index, and its bucket among the table's, unless this server knows they
+     * already are. Complete once both are written: the caller then writes the partition's rows.
+     */
     CompletionStage<?> add(long tableId, long hash, byte[] partitionKey) {
         if (indexed.contains(tableId, partitionKey)) return CompletableFuture.completedFuture(null);
-        return session.executeAsync(entry(tableId, hash, partitionKey.length, head(partitionKey), buf(partitionKey)))
-                .thenRun(() -> indexed.add(tableId, partitionKey));
+        CompletionStage<?> named = nameBucket(tableId, bucketOf(hash));
+        CompletionStage<?> listed = session.executeAsync(entry(tableId, hash, partitionKey.length, head(partitionKey),
+                buf(partitionKey)));
+        return named.thenCombine(listed, (a, b) -> null).thenRun(() -> indexed.add(tableId, partitionKey));
+    }
+
+    /** Names the bucket among the table's, unless this server knows it is. */
+    CompletionStage<?> nameBucket(long tableId, int bucket) {
+        TableBucket named = new TableBucket(tableId, bucket);
+        if (namedBuckets.contains(named)) return CompletableFuture.completedFuture(null);
+        return session.executeAsync(schema.addBucket.bind(tableId, bucket)).thenRun(() -> namedBuckets.add(named));
     }
 
     /** The insert of one entry, its columns as stored (the hash as the SPI computes it, unsigned). */
@@ -101,9 +124,11 @@ final class ScanIndex {
         return session.executeAsync(schema.deleteIndexBucket.bind(tableId, bucket));
     }
 
-    /** Forgets what this server remembers of a dropped table's entries. */
+    /** Forgets which buckets the table has (after its entries), and what this server remembers of it. */
     void forget(long tableId) {
+        session.execute(schema.deleteBuckets.bind(tableId));
         indexed.forgetTable(tableId);
+        namedBuckets.removeIf(b -> b.tableId() == tableId);
     }
 
     /** Walks the buckets of a hash range in order, reading ahead (see the class comment). */
@@ -113,9 +138,11 @@ final class ScanIndex {
         private final Long end;
         private final byte[] after;
         private final ConsistencyLevel level;
-        private final int lastBucket;
+        private final int firstBucket;
+        /** The buckets after the first that hold entries, once {@link #named} answered. */
+        private final CompletableFuture<AsyncResultSet> named;
+        private Iterator<Row> laterBuckets;
         private final Deque<CompletableFuture<AsyncResultSet>> ahead = new ArrayDeque<>();
-        private int nextBucket;
         private int window = 1;
         private AsyncResultSet page;
         private Iterator<Row> rows = Collections.emptyIterator();
@@ -129,9 +156,13 @@ final class ScanIndex {
             this.end = end;
             this.after = after;
             this.level = level;
-            this.nextBucket = bucketOf(from);
-            this.lastBucket = end == null ? BUCKETS - 1 : bucketOf(end - 1);
-            readAhead();
+            this.firstBucket = bucketOf(from);
+            int lastBucket = end == null ? BUCKETS - 1 : bucketOf(end - 1);
+            // The first bucket is read at once, named or not: the usual Scan page ends in it.
+            ahead.add(listing(firstBucket));
+            named = firstBucket == lastBucket ? null : session.executeAsync(schema.bucketsBetween
+                    .bind(tableId, firstBucket + 1, lastBucket).setPageSize(BUCKETS).setConsistencyLevel(level))
+                    .toCompletableFuture();
         }
 
         @Override
@@ -167,7 +198,7 @@ final class ScanIndex {
                     continue;
                 }
                 if (page != null) window = fetchesInBucket == 1 ? Math.min(window + 1, MAX_BUCKETS_AHEAD) : 1;
-                readAhead();
+                readAhead(true);
                 CompletableFuture<AsyncResultSet> bucket = ahead.poll();
                 if (bucket == null) {
                     done = true;
@@ -176,19 +207,23 @@ final class ScanIndex {
                 page = bucket.join();
                 rows = page.currentPage().iterator();
                 fetchesInBucket = 1;
-                readAhead();
+                readAhead(false);
             }
         }
 
-        private void readAhead() {
-            while (ahead.size() < window && nextBucket <= lastBucket) {
-                ahead.add(session.executeAsync(query(nextBucket++).setPageSize(FETCH_SIZE).setConsistencyLevel(level))
-                        .toCompletableFuture());
-            }
+        /** Asks for buckets up to the window, waiting for the names of the buckets only if {@code needed}. */
+        private void readAhead(boolean needed) {
+            if (named == null || (laterBuckets == null && !needed && !named.isDone())) return;
+            if (laterBuckets == null) laterBuckets = named.join().currentPage().iterator();
+            while (ahead.size() < window && laterBuckets.hasNext()) ahead.add(listing(laterBuckets.next().getInt(0)));
+        }
+
+        private CompletableFuture<AsyncResultSet> listing(int bucket) {
+            return session.executeAsync(query(bucket).setPageSize(FETCH_SIZE).setConsistencyLevel(level)).toCompletableFuture();
         }
 
         private BoundStatement query(int bucket) {
-            boolean first = bucket == bucketOf(from);
+            boolean first = bucket == firstBucket;
             if (first && after != null) {
                 return schema.indexEntriesAfter.bind(tableId, bucket, ordered(from), after.length, head(after));
             }

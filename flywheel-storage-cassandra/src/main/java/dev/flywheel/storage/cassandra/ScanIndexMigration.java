@@ -4,7 +4,6 @@ import static dev.flywheel.storage.cassandra.Blobs.buf;
 import static dev.flywheel.storage.cassandra.Blobs.ordered;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -14,7 +13,7 @@ import java.util.logging.Logger;
 /**
  * Moves a keyspace whose scan index is still one Cassandra partition per table ({@code partitions},
  * written before the index was bucketed) onto the bucketed {@link ScanIndex}, once, when a server opens
- * it: every old entry is copied into {@code scan_index}, then a setting of the keyspace records that it
+ * it: every old entry is copied into {@code scan_index} (its bucket named in {@code scan_buckets}), then a setting of the keyspace records that it
  * uses the bucketed index, and later opens only read that setting. A keyspace created since has no old
  * entries: its migration is one empty read.
  *
@@ -50,12 +49,14 @@ final class ScanIndexMigration {
         if (done(session, schema)) return 0;
         long started = System.nanoTime();
         long copied = 0;
-        Deque<CompletionStage<AsyncResultSet>> inFlight = new ArrayDeque<>();
+        Deque<CompletionStage<?>> inFlight = new ArrayDeque<>();
         for (var old : session.execute(schema.legacyIndexEntries.bind().setPageSize(1000))) {
             if (copied == 0) LOG.info("keyspace " + schema.keyspace() + ": copying the scan index into its bucketed form (once)");
-            inFlight.add(session.executeAsync(index.entry(old.getLong("table_id"), ordered(old.getLong("hash")),
-                    old.getInt("pk_len"), old.getByteBuffer("pk_head"), old.getByteBuffer("pk"))));
-            if (inFlight.size() >= COPIES_IN_FLIGHT) inFlight.poll().toCompletableFuture().join();
+            long tableId = old.getLong("table_id"), hash = ordered(old.getLong("hash"));
+            inFlight.add(index.nameBucket(tableId, ScanIndex.bucketOf(hash)));
+            inFlight.add(session.executeAsync(index.entry(tableId, hash, old.getInt("pk_len"), old.getByteBuffer("pk_head"),
+                    old.getByteBuffer("pk"))));
+            while (inFlight.size() >= COPIES_IN_FLIGHT) inFlight.poll().toCompletableFuture().join();
             if (++copied % LOG_EVERY == 0) {
                 LOG.info("keyspace " + schema.keyspace() + ": " + copied + " scan index entries copied so far");
             }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * version: {@link ScanIndexMigration} copies the old index over, once, saying so in the log.
  *
  * <p>The old layout is made from a current one: the index entries are moved, as they are, into the old
- * table (whose columns are the new ones but the bucket), and the setting is deleted. The rows table did
- * not change.
+ * table (whose columns are the new ones but the bucket), the names of the buckets and the setting are
+ * deleted. The rows table did not change.
  */
 @Tag("cassandra")
 class CassandraScanIndexMigrationTest {
@@ -97,6 +97,8 @@ class CassandraScanIndexMigrationTest {
         for (var e : entries) {
             session.execute(SimpleStatement.newInstance("DELETE FROM " + keyspace + ".scan_index WHERE table_id = ?"
                     + " AND bucket = ?", e.getLong("table_id"), e.getInt("bucket")));
+            session.execute(SimpleStatement.newInstance("DELETE FROM " + keyspace + ".scan_buckets WHERE table_id = ?",
+                    e.getLong("table_id")));
         }
         session.execute("DELETE FROM " + keyspace + ".meta WHERE bucket = 1 AND key = '" + ScanIndexMigration.SETTING + "'");
         return entries.size();

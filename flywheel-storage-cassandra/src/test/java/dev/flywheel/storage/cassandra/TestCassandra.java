@@ -58,7 +58,7 @@ final class TestCassandra implements AutoCloseable {
     /** Deletes what earlier tests wrote: every table listed by the scan index, every log, the metadata. */
     void deleteEverything() {
         CassandraStorage storage = storage();
-        Set<Long> tables = new TreeSet<>(column("SELECT DISTINCT table_id, bucket FROM " + keyspace + ".scan_index", Long.class));
+        Set<Long> tables = new TreeSet<>(column("SELECT DISTINCT table_id FROM " + keyspace + ".scan_buckets", Long.class));
         for (long table : tables) storage.dropTable(table);
         for (String log : column("SELECT DISTINCT log, part FROM " + keyspace + ".log", String.class)) {
             session.execute(SimpleStatement.newInstance("DELETE FROM " + keyspace + ".log WHERE log = ? AND part = 0", log));
