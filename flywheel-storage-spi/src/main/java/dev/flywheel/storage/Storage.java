@@ -38,7 +38,9 @@ import java.util.Map;
  * by companion table id, so one lightweight transaction covers them.
  *
  * <h2>Thread safety and errors</h2>
- * Implementations are thread-safe. Reads see every write acknowledged before they started. Failures
+ * Implementations are thread-safe. Reads see every write acknowledged before they started, unless asked
+ * for {@link ReadConsistency#EVENTUAL} (each read method has an overload taking it; the ones without
+ * are strong, which is what every reader inside the engine needs). Failures
  * of the backend are thrown as {@link StorageException}; a failed precondition is a value
  * ({@link WriteOutcome}), not an exception. Arrays passed in or returned are never mutated afterwards.
  * Arguments are never null unless a method says so. After {@link #close()}, every method but
@@ -65,12 +67,26 @@ public interface Storage extends AutoCloseable {
     }
 
     /**
+     * As {@link #get(long, byte[], byte[])}, as recent as {@code consistency} asks. A backend that keeps
+     * one copy need not override it.
+     */
+    default byte[] get(long tableId, byte[] partitionKey, byte[] sortKey, ReadConsistency consistency) {
+        return get(tableId, partitionKey, sortKey);
+    }
+
+    /**
      * Rows of one partition key whose sort key lies in {@code range}, in sort-key order (reversed when
      * {@code forward} is false), stopping at the first limit of {@code limits} reached. A
      * {@link ReadLimits#startAfter()} continues a previous page: only sort keys after it in the
      * direction of the read are returned (greater when forward, smaller when backward).
      */
     Page read(long tableId, byte[] partitionKey, KeyRange range, boolean forward, ReadLimits limits);
+
+    /** As {@link #read(long, byte[], KeyRange, boolean, ReadLimits)}, as recent as {@code consistency} asks. */
+    default Page read(long tableId, byte[] partitionKey, KeyRange range, boolean forward, ReadLimits limits,
+                      ReadConsistency consistency) {
+        return read(tableId, partitionKey, range, forward, limits);
+    }
 
     /**
      * Rows of the hash segment {@code segment} of {@code totalSegments} (1 segment = whole table), in
@@ -81,6 +97,12 @@ public interface Storage extends AutoCloseable {
      *     {@code [0, totalSegments)}, or {@code limits.startAfter()} is set (scan continues from {@code after})
      */
     Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits);
+
+    /** As {@link #scan(long, int, int, RowKey, ReadLimits)}, as recent as {@code consistency} asks. */
+    default Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits,
+                      ReadConsistency consistency) {
+        return scan(tableId, segment, totalSegments, after, limits);
+    }
 
     /** Applies the write if all its preconditions hold; see {@link WriteOutcome}. */
     WriteOutcome write(PartitionWrite write);

@@ -523,6 +523,37 @@ public abstract class StorageContractTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * An eventually consistent read may miss recent writes, but nothing else changes: the same ranges,
+     * order, limits, continuations and segments. With no write in flight (and, on a replicated backend,
+     * every replica up to date, as on one node) it returns exactly what a strong read returns.
+     */
+    @Test
+    void eventualReadsFollowTheSameRulesAsStrongOnes() {
+        fillTable(TABLE, 30, 3);
+        fillTable(TABLE + 1, 5, 1);
+        ReadConsistency eventual = ReadConsistency.EVENTUAL;
+        assertThat(show(storage.get(TABLE, bytes("pk3"), bytes("sk1"), eventual))).isEqualTo("value-3-1");
+        assertThat(storage.get(TABLE, bytes("pk3"), bytes("sk9"), eventual)).isNull();
+        KeyRange range = new KeyRange(bytes("sk0"), false, bytes("sk2"), true);
+        for (boolean forward : new boolean[] {true, false}) {
+            for (ReadLimits limits : List.of(ReadLimits.NONE, ReadLimits.rows(1), new ReadLimits(5, 1, bytes("sk2")))) {
+                assertThat(rows(storage.read(TABLE, bytes("pk4"), range, forward, limits, eventual)))
+                        .containsExactlyElementsOf(rows(storage.read(TABLE, bytes("pk4"), range, forward, limits)));
+            }
+        }
+        List<Row> all = storage.scan(TABLE, 0, 1, null, ReadLimits.NONE).rows();
+        assertThat(rows(storage.scan(TABLE, 0, 1, null, ReadLimits.NONE, eventual)))
+                .containsExactlyElementsOf(rows(new Page(all, StopReason.EXHAUSTED)));
+        Page continued = storage.scan(TABLE, 0, 1, all.get(40).key(), ReadLimits.rows(7), eventual);
+        assertThat(rows(continued)).containsExactlyElementsOf(rows(new Page(all.subList(41, 48), StopReason.ROW_LIMIT)));
+        assertThat(continued.stopReason()).isEqualTo(StopReason.ROW_LIMIT);
+        for (int segment = 0; segment < 3; segment++) {
+            assertThat(rows(storage.scan(TABLE, segment, 3, null, ReadLimits.NONE, eventual)))
+                    .containsExactlyElementsOf(rows(storage.scan(TABLE, segment, 3, null, ReadLimits.NONE)));
+        }
+    }
+
     // ---------------------------------------------------------------- preconditions
 
     @Test

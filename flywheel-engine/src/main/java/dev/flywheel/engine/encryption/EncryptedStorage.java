@@ -7,6 +7,7 @@ import dev.flywheel.storage.KeyRange;
 import dev.flywheel.storage.LogEntry;
 import dev.flywheel.storage.Page;
 import dev.flywheel.storage.PartitionWrite;
+import dev.flywheel.storage.ReadConsistency;
 import dev.flywheel.storage.ReadLimits;
 import dev.flywheel.storage.Row;
 import dev.flywheel.storage.RowKey;
@@ -64,9 +65,15 @@ public final class EncryptedStorage implements Storage {
 
     @Override
     public byte[] get(long tableId, byte[] partitionKey, byte[] sortKey) {
+        return get(tableId, partitionKey, sortKey, ReadConsistency.STRONG);
+    }
+
+    /** The backend is asked for the same consistency: it alone knows what an eventual read saves. */
+    @Override
+    public byte[] get(long tableId, byte[] partitionKey, byte[] sortKey, ReadConsistency consistency) {
         DataKey key = keys.ofRows(tableId);
         byte[] hidden = hide(tableId, partitionKey);
-        byte[] stored = backend.get(tableId, hidden, sortKey);
+        byte[] stored = backend.get(tableId, hidden, sortKey, consistency);
         return stored == null ? null : open(key, tableId, hidden, sortKey, stored).value();
     }
 
@@ -80,20 +87,32 @@ public final class EncryptedStorage implements Storage {
 
     @Override
     public Page read(long tableId, byte[] partitionKey, KeyRange range, boolean forward, ReadLimits limits) {
+        return read(tableId, partitionKey, range, forward, limits, ReadConsistency.STRONG);
+    }
+
+    @Override
+    public Page read(long tableId, byte[] partitionKey, KeyRange range, boolean forward, ReadLimits limits,
+                     ReadConsistency consistency) {
         DataKey key = keys.ofRows(tableId);
         byte[] hidden = hide(tableId, partitionKey);
         return paged(key, tableId, limits, (continueAfter, round) -> backend.read(tableId, hidden, range, forward,
                 new ReadLimits(round.maxRows(), round.maxBytes(),
-                        continueAfter == null ? limits.startAfter() : continueAfter.sortKey())));
+                        continueAfter == null ? limits.startAfter() : continueAfter.sortKey()), consistency));
     }
 
     @Override
     public Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits) {
+        return scan(tableId, segment, totalSegments, after, limits, ReadConsistency.STRONG);
+    }
+
+    @Override
+    public Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits,
+                     ReadConsistency consistency) {
         if (limits.startAfter() != null) throw new IllegalArgumentException("a scan continues from after, not startAfter");
         DataKey key = keys.ofRows(tableId);
         RowKey hiddenAfter = after == null ? null : new RowKey(hide(tableId, after.partitionKey()), after.sortKey());
         return paged(key, tableId, limits, (continueAfter, round) -> backend.scan(tableId, segment, totalSegments,
-                continueAfter == null ? hiddenAfter : continueAfter, round));
+                continueAfter == null ? hiddenAfter : continueAfter, round, consistency));
     }
 
     /** One backend read of a page: continuing after a stored row key (null: the first round), within limits. */

@@ -149,7 +149,8 @@ public final class BatchOperations {
             List<Map<String, AttributeValue>> found = responses.computeIfAbsent(name, n -> new ArrayList<>());
             boolean consistent = Boolean.TRUE.equals(get.request().consistentRead());
             for (int i = 0; i < get.keys().size(); i++) {
-                Map<String, AttributeValue> item = full ? null : items.get(get.table(), get.keys().get(i));
+                Map<String, AttributeValue> item = full ? null
+                        : items.get(get.table(), get.keys().get(i), ItemStore.consistency(get.request().consistentRead()));
                 long size = item == null ? 0 : ItemSize.of(item);
                 // The response never exceeds 16 MB: the item that would cross it, and every key after
                 // it, are left for the next call (DynamoDB Local 3.3.1 answers 40 of 50 items of 400 KB).

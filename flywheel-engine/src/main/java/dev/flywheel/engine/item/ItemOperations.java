@@ -88,7 +88,7 @@ public final class ItemOperations {
             expressions.checkAllUsed();
         }
         ItemKey key = ItemKey.ofKey(table, request.key());
-        byte[] stored = items.getStored(table, key);
+        byte[] stored = items.getStored(table, key, ItemStore.consistency(request.consistentRead()));
         boolean consistent = Boolean.TRUE.equals(request.consistentRead());
         double units = CapacityUnits.read(stored == null ? 0 : ItemCodec.size(stored), consistent);
         // With a projection only the attributes it names are decoded.

@@ -12,6 +12,7 @@ import dev.flywheel.storage.CompanionWrite;
 import dev.flywheel.storage.DerivedRecord;
 import dev.flywheel.storage.Expected;
 import dev.flywheel.storage.PartitionWrite;
+import dev.flywheel.storage.ReadConsistency;
 import dev.flywheel.storage.RowWrite;
 import dev.flywheel.storage.Storage;
 import dev.flywheel.storage.WriteOutcome;
@@ -86,17 +87,34 @@ public final class ItemStore {
 
     /** The item, or null when absent. */
     public Map<String, AttributeValue> get(TableDefinition table, ItemKey key) {
-        byte[] bytes = getStored(table, key);
+        return get(table, key, ReadConsistency.STRONG);
+    }
+
+    /** The item as recent as {@code consistency} asks (a request's ConsistentRead), or null when absent. */
+    public Map<String, AttributeValue> get(TableDefinition table, ItemKey key, ReadConsistency consistency) {
+        byte[] bytes = getStored(table, key, consistency);
         return bytes == null ? null : ItemCodec.decode(bytes);
     }
 
     /** The item in its stored form ({@link ItemCodec}), or null: for readers that decode part of it. */
     public byte[] getStored(TableDefinition table, ItemKey key) {
-        if (!NonBlocking.attempting()) return storage.get(table.id(), key.partitionKey(), key.sortKey());
-        // On a thread that must not block: from memory, or not at all.
+        return getStored(table, key, ReadConsistency.STRONG);
+    }
+
+    /**
+     * As {@link #getStored(TableDefinition, ItemKey)}, as recent as {@code consistency} asks; on a thread
+     * that must not block ({@link NonBlocking#attempt}), from memory or not at all.
+     */
+    public byte[] getStored(TableDefinition table, ItemKey key, ReadConsistency consistency) {
+        if (!NonBlocking.attempting()) return storage.get(table.id(), key.partitionKey(), key.sortKey(), consistency);
         byte[] cached = storage.getIfCached(table.id(), key.partitionKey(), key.sortKey());
         if (cached == Storage.NOT_IN_MEMORY) throw NonBlocking.WouldBlock.INSTANCE;
         return cached;
+    }
+
+    /** What a request's ConsistentRead asks of storage: strong only when true (DynamoDB's default is eventual). */
+    public static ReadConsistency consistency(Boolean consistentRead) {
+        return Boolean.TRUE.equals(consistentRead) ? ReadConsistency.STRONG : ReadConsistency.EVENTUAL;
     }
 
     /**

@@ -106,7 +106,7 @@ public final class QueryOperations {
         }
         boolean forward = !Boolean.FALSE.equals(request.scanIndexForward());
         Page page = storage.read(target.storageId(), key.partitionKey(), target.sortKeys(key), forward,
-                new ReadLimits(limit(request.limit()), MAX_PAGE_BYTES, startAfter));
+                new ReadLimits(limit(request.limit()), MAX_PAGE_BYTES, startAfter), target.consistency(request.consistentRead()));
         Result r = result(table, target, page, filter, selection, request.consistentRead(), request.returnConsumedCapacity());
         return new QueryOutput(r.items(), r.count(), r.scannedCount(), r.lastEvaluatedKey(), r.consumedCapacity());
     }
@@ -151,7 +151,7 @@ public final class QueryOperations {
         if (target instanceof ReadTarget.Local local) local.checkRead(filter);
         RowKey after = request.exclusiveStartKey() == null ? null : target.startAfter(request.exclusiveStartKey());
         Page page = storage.scan(target.storageId(), segment, totalSegments, after,
-                new ReadLimits(limit(request.limit()), MAX_PAGE_BYTES, null));
+                new ReadLimits(limit(request.limit()), MAX_PAGE_BYTES, null), target.consistency(request.consistentRead()));
         Result r = result(table, target, page, filter, selection, request.consistentRead(), request.returnConsumedCapacity());
         return new ScanOutput(r.items(), r.count(), r.scannedCount(), r.lastEvaluatedKey(), r.consumedCapacity());
     }
@@ -181,7 +181,8 @@ public final class QueryOperations {
             last = item;
             if (filter != null && !ConditionEvaluator.evaluate(filter, item)) continue;
             if (fetch) {
-                byte[] stored = storage.get(table.id(), row.partitionKey(), ReadTarget.Local.tableSortKey(row.sortKey()));
+                byte[] stored = storage.get(table.id(), row.partitionKey(), ReadTarget.Local.tableSortKey(row.sortKey()),
+                        target.consistency(consistentRead));
                 // Deleted since its entry was read: as if the read had come after the delete.
                 if (stored == null) continue;
                 fetchUnits += CapacityUnits.read(ItemCodec.size(stored), consistent);

@@ -4,6 +4,7 @@ import dev.flywheel.engine.index.CompositeKey;
 import dev.flywheel.engine.index.KeyTuple;
 import dev.flywheel.engine.item.AttributeValues;
 import dev.flywheel.engine.item.ItemKey;
+import dev.flywheel.engine.item.ItemStore;
 import dev.flywheel.engine.item.KeyEncoding;
 import dev.flywheel.engine.table.GlobalIndex;
 import dev.flywheel.engine.table.KeyAttribute;
@@ -16,6 +17,7 @@ import dev.flywheel.expression.DocumentPath;
 import dev.flywheel.model.AttributeValue;
 import dev.flywheel.model.DynamoDbException.ValidationException;
 import dev.flywheel.storage.KeyRange;
+import dev.flywheel.storage.ReadConsistency;
 import dev.flywheel.storage.RowKey;
 import dev.flywheel.storage.Storage;
 import java.util.ArrayList;
@@ -51,6 +53,15 @@ sealed interface ReadTarget {
 
     /** The key attributes a LastEvaluatedKey holds: the table's, or the index's then the table's. */
     List<KeyAttribute> keyAttributes();
+
+    /**
+     * How recent the rows read must be: what the request's ConsistentRead asks (eventual unless true, as
+     * DynamoDB's default); a global index is always read eventually consistently (its entries follow the
+     * table's writes asynchronously anyway, and DynamoDB refuses a consistent read of one).
+     */
+    default ReadConsistency consistency(Boolean consistentRead) {
+        return ItemStore.consistency(consistentRead);
+    }
 
     static ReadTarget of(Storage storage, TableDefinition table, String indexName) {
         if (indexName == null) return new Table(table);
@@ -92,6 +103,9 @@ sealed interface ReadTarget {
      */
     record Index(Storage storage, TableDefinition table, GlobalIndex index) implements ReadTarget {
         @Override public long storageId() { return index.storageId(); }
+
+        /** Always eventual ({@link #checkConsistency} refuses a request for more). */
+        @Override public ReadConsistency consistency(Boolean consistentRead) { return ReadConsistency.EVENTUAL; }
 
         @Override public KeySchema keySchema() { return index.keySchema(); }
 

@@ -22,15 +22,23 @@ import java.util.concurrent.ConcurrentMap;
  *       state), which is harmless: under encryption at rest every table hides its keys with its own key,
  *       so they practically never meet. Item rows ({@code kind = 0}) are clustered by the sort-key blob,
  *       which Cassandra orders as unsigned bytes, the SPI's order. The empty key: see {@link CqlPartition}.</li>
- *   <li>{@code partitions ((table_id), hash, pk_len, pk_head) pk}: the scan index. Cassandra's token order is
- *       Murmur3, not {@code PartitionHash}, so Scan cannot walk the rows table in SPI order; this index
- *       is clustered by the hash (sign bit flipped so signed bigint order is unsigned order), then
- *       length, then bytes: exactly the SPI's scan order. Cassandra caps a clustering key at 64 KiB, all
- *       columns together, so the key is clustered by its first {@link #INDEXED_KEY_HEAD} bytes and kept
- *       whole beside: two keys differing only after them would need the same 64-bit hash and length too
- *       (and under encryption at rest, keys are keyed hashes of 16 bytes). One index partition per table is simple but
- *       bounds a table's partition count (a few million before the index partition is too large);
- *       bucketing by high hash bits is the next step.</li>
+ *   <li>{@code scan_index ((table_id, bucket), hash, pk_len, pk_head) pk}: the scan index, which lists the
+ *       partition keys a table has rows in. Cassandra's token order is Murmur3, not {@code PartitionHash},
+ *       so Scan cannot walk the rows table in SPI order; this index is clustered by the hash (sign bit
+ *       flipped so signed bigint order is unsigned order), then length, then bytes: exactly the SPI's
+ *       scan order. A table's entries are spread over {@link ScanIndex#BUCKETS} Cassandra partitions by
+ *       the top bits of the hash (see {@link ScanIndex}), so new partitions of one table do not all write
+ *       to one Cassandra partition, and a table may have billions of partitions. Cassandra caps a
+ *       clustering key at 64 KiB, all columns together, so the key is clustered by its first
+ *       {@link #INDEXED_KEY_HEAD} bytes and kept whole beside: two keys differing only after them would
+ *       need the same 64-bit hash and length too (and under encryption at rest, keys are keyed hashes of
+ *       16 bytes).</li>
+ *   <li>{@code scan_buckets ((table_id), bucket)}: which buckets of a table's scan index hold entries, so that
+ *       a Scan of a small table reads the few buckets it has, not all of them. A bucket is listed here
+ *       before its first entry is written, and forgotten only with its table.</li>
+ *   <li>{@code partitions ((table_id), hash, pk_len, pk_head) pk}: the scan index before it was bucketed,
+ *       one Cassandra partition per table. Keyspaces created before hold it; {@link ScanIndexMigration}
+ *       copies it into {@code scan_index} once, and nothing reads it afterwards.</li>
  *   <li>{@code log ((log, part), seq, marker) payload, static trimmed_through}: sequenced derived-record
  *       logs ({@code part} is always 0: a composite key, as Cassandra refuses the empty log name as a
  *       single-column key).
@@ -39,7 +47,9 @@ import java.util.concurrent.ConcurrentMap;
  *       {@link OutboxApplier}). They expire after {@link #APPLIED_MARKER_TTL_SECONDS}.</li>
  *   <li>{@code pending ((shard), write_id, table_id, pk)}: writes whose outbox may not be applied yet;
  *       the sweeper finishes those whose server died before applying them.</li>
- *   <li>{@code meta ((bucket), key) value}: one partition, clustered by key text (UTF-8 byte order).</li>
+ *   <li>{@code meta ((bucket), key) value}: the SPI's metadata in partition {@code bucket = 0}, clustered by
+ *       key text (UTF-8 byte order); this backend's own settings of the keyspace in {@code bucket = 1}
+ *       (the SPI never sees them).</li>
  * </ul>
  */
 final class CassandraSchema {
@@ -53,8 +63,8 @@ final class CassandraSchema {
     private final CqlSession session;
     private final String keyspace;
     final PreparedStatement getRow, putRow, putRowIfAbsent, putRowIfValue, deleteRow, deleteRowIfAbsent,
-            deleteRowIfValue, outboxRows, deleteTableInPartition, indexPartition, partitionsFrom, partitionsAfter,
-            partitionsSample, deleteIndex, lastLogEntry, appendLogEntry, markApplied, isApplied, readLog,
+            deleteRowIfValue, outboxRows, deleteTableInPartition, addIndexEntry, indexEntriesBetween, indexEntriesAfter,
+            deleteIndexBucket, addBucket, bucketsBetween, deleteBuckets, legacyIndexEntries, getSetting, putSetting, lastLogEntry, appendLogEntry, markApplied, isApplied, readLog,
             trimMarker, trimLog, addPending, pendingBefore, deletePending, getMeta, putMeta, putMetaIfAbsent, deleteMeta,
             listMeta;
     /** Slices of one table's rows in a partition, by shape (which bounds, which direction). */
@@ -75,12 +85,17 @@ final class CassandraSchema {
         outboxRows = s.prepare("SELECT sk, value, WRITETIME(value) FROM " + rows
                 + " WHERE pk = ? AND table_id = ? AND kind = ?");
         deleteTableInPartition = s.prepare("DELETE FROM " + rows + " WHERE pk = ? AND table_id = ?");
-        String index = ks + ".partitions";
-        indexPartition = s.prepare("INSERT INTO " + index + " (table_id, hash, pk_len, pk_head, pk) VALUES (?, ?, ?, ?, ?)");
-        partitionsFrom = s.prepare("SELECT hash, pk FROM " + index + " WHERE table_id = ? AND hash >= ?");
-        partitionsAfter = s.prepare("SELECT hash, pk FROM " + index + " WHERE table_id = ? AND (hash, pk_len, pk_head) > (?, ?, ?)");
-        partitionsSample = s.prepare("SELECT hash, pk FROM " + index + " WHERE table_id = ? LIMIT ?");
-        deleteIndex = s.prepare("DELETE FROM " + index + " WHERE table_id = ?");
+        String index = ks + ".scan_index";
+        String bucket = " WHERE table_id = ? AND bucket = ?";
+        addIndexEntry = s.prepare("INSERT INTO " + index + " (table_id, bucket, hash, pk_len, pk_head, pk) VALUES (?, ?, ?, ?, ?, ?)");
+        indexEntriesBetween = s.prepare("SELECT hash, pk FROM " + index + bucket + " AND hash >= ? AND hash <= ?");
+        indexEntriesAfter = s.prepare("SELECT hash, pk FROM " + index + bucket + " AND (hash, pk_len, pk_head) > (?, ?, ?)");
+        deleteIndexBucket = s.prepare("DELETE FROM " + index + bucket);
+        String buckets = ks + ".scan_buckets";
+        addBucket = s.prepare("INSERT INTO " + buckets + " (table_id, bucket) VALUES (?, ?)");
+        bucketsBetween = s.prepare("SELECT bucket FROM " + buckets + " WHERE table_id = ? AND bucket >= ? AND bucket <= ?");
+        deleteBuckets = s.prepare("DELETE FROM " + buckets + " WHERE table_id = ?");
+        legacyIndexEntries = s.prepare("SELECT table_id, hash, pk_len, pk_head, pk FROM " + ks + ".partitions");
         String log = ks + ".log";
         lastLogEntry = s.prepare("SELECT seq, trimmed_through FROM " + log + " WHERE log = ? AND part = 0 ORDER BY seq DESC LIMIT 1");
         appendLogEntry = s.prepare("UPDATE " + log + " SET payload = ? WHERE log = ? AND part = 0 AND seq = ? AND marker = 0x"
@@ -101,6 +116,8 @@ final class CassandraSchema {
         putMetaIfAbsent = s.prepare("INSERT INTO " + meta + " (bucket, key, value) VALUES (0, ?, ?) IF NOT EXISTS");
         deleteMeta = s.prepare("DELETE FROM " + meta + " WHERE bucket = 0 AND key = ?");
         listMeta = s.prepare("SELECT key, value FROM " + meta + " WHERE bucket = 0 AND key >= ?");
+        getSetting = s.prepare("SELECT value FROM " + meta + " WHERE bucket = 1 AND key = ?");
+        putSetting = s.prepare("INSERT INTO " + meta + " (bucket, key, value) VALUES (1, ?, ?)");
     }
 
     String keyspace() { return keyspace; }
@@ -131,6 +148,10 @@ final class CassandraSchema {
                     + " PRIMARY KEY ((pk), table_id, kind, sk))",
                 "CREATE TABLE IF NOT EXISTS " + ks + ".partitions (table_id bigint, hash bigint, pk_len int, pk_head blob,"
                     + " pk blob, PRIMARY KEY ((table_id), hash, pk_len, pk_head))",
+                "CREATE TABLE IF NOT EXISTS " + ks + ".scan_index (table_id bigint, bucket int, hash bigint, pk_len int,"
+                    + " pk_head blob, pk blob, PRIMARY KEY ((table_id, bucket), hash, pk_len, pk_head))",
+                "CREATE TABLE IF NOT EXISTS " + ks + ".scan_buckets (table_id bigint, bucket int,"
+                    + " PRIMARY KEY ((table_id), bucket))",
                 "CREATE TABLE IF NOT EXISTS " + ks + ".log (log text, part int, seq bigint, marker blob, payload blob,"
                     + " trimmed_through bigint static, PRIMARY KEY ((log, part), seq, marker))",
                 // Every write with derived records adds and removes a row here: keep its tombstones short-lived.

@@ -2,7 +2,6 @@ package dev.flywheel.storage.cassandra;
 
 import static dev.flywheel.storage.cassandra.Blobs.buf;
 import static dev.flywheel.storage.cassandra.Blobs.bytes;
-import static dev.flywheel.storage.cassandra.Blobs.ordered;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -26,6 +25,7 @@ import dev.flywheel.storage.LogEntry;
 import dev.flywheel.storage.Page;
 import dev.flywheel.storage.PartitionHash;
 import dev.flywheel.storage.PartitionWrite;
+import dev.flywheel.storage.ReadConsistency;
 import dev.flywheel.storage.ReadLimits;
 import dev.flywheel.storage.Row;
 import dev.flywheel.storage.RowKey;
@@ -42,9 +42,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -62,8 +65,9 @@ import java.util.logging.Logger;
  * outbox is then moved into the sequenced logs by the {@link OutboxApplier}, by the writing server at
  * once, or by any server's sweep if the writer died first.
  *
- * <p>Consistency: QUORUM for reads and plain writes, SERIAL for the conditions of LWT batches.
- * The SPI has no consistency hint yet, so eventually consistent reads (ONE) are not used.
+ * <p>Consistency: QUORUM for strong reads and plain writes, SERIAL for the conditions of LWT batches, ONE
+ * for the reads asked for {@link ReadConsistency#EVENTUAL} (DynamoDB's eventually consistent reads: one
+ * replica's answer, which may miss a write its QUORUM did not include yet).
  *
  * <p>Writes without any precondition are plain batches; the engine writes items conditionally
  * (compare-and-set), so only global index entries are written so. Plain writes take the coordinator's
@@ -85,7 +89,7 @@ public final class CassandraStorage implements Storage {
     private final boolean ownsSession;
     private final CassandraSchema schema;
     private final OutboxApplier outbox;
-    private final IndexedPartitions indexed = new IndexedPartitions();
+    private final ScanIndex index;
     private final ScheduledExecutorService sweeper;
     private volatile boolean closed;
     /** Tests only: simulates a server that dies between its batch and its drain. */
@@ -96,6 +100,8 @@ public final class CassandraStorage implements Storage {
         this.ownsSession = ownsSession;
         this.schema = schema;
         this.outbox = new OutboxApplier(session, schema);
+        this.index = new ScanIndex(session, schema);
+        ScanIndexMigration.run(session, schema, index);
         if (sweepEvery == null) {
             this.sweeper = null;
         } else {
@@ -110,7 +116,8 @@ public final class CassandraStorage implements Storage {
     }
 
     /**
-     * Connects, creates the keyspace and tables if missing, prepares the statements, and starts the
+     * Connects, creates the keyspace and tables if missing, prepares the statements, moves a keyspace
+     * created before the scan index was bucketed onto it ({@link ScanIndexMigration}), and starts the
      * background sweep of abandoned outboxes.
      */
     public static CassandraStorage open(List<InetSocketAddress> contactPoints, String localDatacenter,
@@ -151,22 +158,40 @@ public final class CassandraStorage implements Storage {
 
     @Override
     public byte[] get(long tableId, byte[] partitionKey, byte[] sortKey) {
+        return get(tableId, partitionKey, sortKey, ReadConsistency.STRONG);
+    }
+
+    @Override
+    public byte[] get(long tableId, byte[] partitionKey, byte[] sortKey, ReadConsistency consistency) {
         checkKey(partitionKey);
         return call("get", () -> {
             CqlPartition p = CqlPartition.of(partitionKey);
-            var row = execute(schema.getRow.bind(p.key(), tableId, p.rowKind(), buf(sortKey))).one();
+            var row = execute(schema.getRow.bind(p.key(), tableId, p.rowKind(), buf(sortKey))
+                    .setConsistencyLevel(levelOf(consistency))).one();
             return row == null ? null : bytes(row.getByteBuffer(0));
         });
     }
 
     @Override
     public Page read(long tableId, byte[] partitionKey, KeyRange range, boolean forward, ReadLimits limits) {
+        return read(tableId, partitionKey, range, forward, limits, ReadConsistency.STRONG);
+    }
+
+    @Override
+    public Page read(long tableId, byte[] partitionKey, KeyRange range, boolean forward, ReadLimits limits,
+                     ReadConsistency consistency) {
         checkKey(partitionKey);
         return call("read", () -> {
             PageBuilder page = new PageBuilder(limits);
-            readPartition(tableId, partitionKey, range, forward, limits.startAfter(), limits.maxRows(), page);
+            readPartition(tableId, partitionKey, range, forward, limits.startAfter(), limits.maxRows(), levelOf(consistency),
+                    page);
             return page.build();
         });
+    }
+
+    /** The level of a read: ONE for an eventual one; null (the session's QUORUM) for a strong one. */
+    private static ConsistencyLevel levelOf(ReadConsistency consistency) {
+        return consistency == ReadConsistency.EVENTUAL ? ConsistencyLevel.ONE : null;
     }
 
     /**
@@ -174,8 +199,8 @@ public final class CassandraStorage implements Storage {
      * the read, if set) to {@code page} until it is full; false once it is.
      */
     private boolean readPartition(long tableId, byte[] partitionKey, KeyRange range, boolean forward, byte[] startAfter,
-                                  int maxRows, PageBuilder page) {
-        BoundStatement slice = slice(tableId, partitionKey, range, forward, startAfter, maxRows);
+                                  int maxRows, ConsistencyLevel level, PageBuilder page) {
+        BoundStatement slice = slice(tableId, partitionKey, range, forward, startAfter, maxRows, level);
         if (slice == null) return true;
         for (var r : execute(slice)) {
             if (!page.add(new Row(partitionKey, bytes(r.getByteBuffer(0)), bytes(r.getByteBuffer(1))))) return false;
@@ -185,7 +210,7 @@ public final class CassandraStorage implements Storage {
 
     /** The CQL read of {@link #readPartition}, or null when the range is empty. */
     private BoundStatement slice(long tableId, byte[] partitionKey, KeyRange range, boolean forward, byte[] startAfter,
-                                 int maxRows) {
+                                 int maxRows, ConsistencyLevel level) {
         byte[] lower = range.lower(), upper = range.upper();
         boolean lowerInclusive = range.lowerInclusive(), upperInclusive = range.upperInclusive();
         // A continuation narrows the range on the side the read comes from.
@@ -208,57 +233,53 @@ public final class CassandraStorage implements Storage {
         return schema.slice(
                         lower == null ? "" : lowerInclusive ? ">=" : ">",
                         upper == null ? "" : upperInclusive ? "<=" : "<", forward)
-                .bind(values.toArray()).setPageSize(Math.min(maxRows, FETCH_SIZE));
+                .bind(values.toArray()).setPageSize(Math.min(maxRows, FETCH_SIZE)).setConsistencyLevel(level);
     }
 
     /**
-     * A Scan walks the scan index in hash order and reads each listed partition: those reads are issued
-     * up to {@link #SCAN_READ_AHEAD} ahead of the one being consumed (one round trip per partition would
-     * otherwise make a page of small items cost a thousand sequential round trips). At most that many
-     * reads are wasted when the page fills up.
+     * A Scan walks the scan index in hash order, over the buckets its segment overlaps ({@link ScanIndex}),
+     * and reads each listed partition: those reads are issued up to {@link #SCAN_READ_AHEAD} ahead of the
+     * one being consumed (one round trip per partition would otherwise make a page of small items cost a
+     * thousand sequential round trips). At most that many reads are wasted when the page fills up.
      */
     @Override
     public Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits) {
+        return scan(tableId, segment, totalSegments, after, limits, ReadConsistency.STRONG);
+    }
+
+    @Override
+    public Page scan(long tableId, int segment, int totalSegments, RowKey after, ReadLimits limits,
+                     ReadConsistency consistency) {
         if (totalSegments < 1 || segment < 0 || segment >= totalSegments) {
             throw new IllegalArgumentException("bad segment " + segment + " of " + totalSegments);
         }
         if (limits.startAfter() != null) throw new IllegalArgumentException("scan continues from after, not startAfter");
+        ConsistencyLevel level = levelOf(consistency);
         return call("scan", () -> {
-            Long start = PartitionHash.segmentStart(segment, totalSegments);
+            long start = PartitionHash.segmentStart(segment, totalSegments);
             Long end = PartitionHash.segmentStart(segment + 1, totalSegments);
             PageBuilder page = new PageBuilder(limits);
-            Statement<?> partitions;
+            Iterator<ScanIndex.Entry> listed;
             if (after == null || Long.compareUnsigned(PartitionHash.of(after.partitionKey()), start) < 0) {
-                partitions = schema.partitionsFrom.bind(tableId, ordered(start));
+                listed = index.entries(tableId, start, end, null, level);
             } else {
                 long afterHash = PartitionHash.of(after.partitionKey());
                 if (end != null && Long.compareUnsigned(afterHash, end) >= 0) return page.build();
                 // First the rest of the partition the previous page stopped in, then the later ones.
-                if (!readPartition(tableId, after.partitionKey(), KeyRange.ALL, true, after.sortKey(), page.rowsLeft(), page)) {
+                if (!readPartition(tableId, after.partitionKey(), KeyRange.ALL, true, after.sortKey(), page.rowsLeft(),
+                        level, page)) {
                     return page.build();
                 }
-                partitions = schema.partitionsAfter.bind(tableId, ordered(afterHash),
-                        after.partitionKey().length, indexedHead(after.partitionKey()));
+                listed = index.entries(tableId, afterHash, end, after.partitionKey(), level);
             }
             // Never more rows ahead than the page may still take.
             int readAhead = Math.max(1, Math.min(SCAN_READ_AHEAD, page.rowsLeft()));
             Deque<PartitionRead> reads = new ArrayDeque<>();
-            var listed = execute(partitions.setPageSize(FETCH_SIZE)).iterator();
-            boolean moreListed = true;
             while (true) {
-                while (moreListed && reads.size() < readAhead) {
-                    if (!listed.hasNext()) {
-                        moreListed = false;
-                        break;
-                    }
-                    var p = listed.next();
-                    if (end != null && p.getLong(0) >= ordered(end)) {
-                        moreListed = false;
-                        break;
-                    }
-                    byte[] pk = bytes(p.getByteBuffer(1));
+                while (reads.size() < readAhead && listed.hasNext()) {
+                    byte[] pk = listed.next().partitionKey();
                     reads.add(new PartitionRead(pk, session.executeAsync(
-                            slice(tableId, pk, KeyRange.ALL, true, null, page.rowsLeft())).toCompletableFuture()));
+                            slice(tableId, pk, KeyRange.ALL, true, null, page.rowsLeft(), level)).toCompletableFuture()));
                 }
                 PartitionRead read = reads.poll();
                 if (read == null) return page.build();
@@ -297,13 +318,13 @@ public final class CassandraStorage implements Storage {
             // Outside the batch (other partitions), before it: the scan index entries of every table the
             // write puts a row in (they may outlive the rows; a scan skips empty partitions), and the
             // pending marker that lets a sweep finish the outbox if this server dies after the batch.
-            List<CompletionStage<AsyncResultSet>> before = new ArrayList<>();
-            if (hasPut(write.rows())) before.add(index(tableId, hash, partitionKey));
+            List<CompletionStage<?>> before = new ArrayList<>();
+            if (hasPut(write.rows())) before.add(index.add(tableId, hash, partitionKey));
             for (CompanionWrite companion : write.companions()) {
-                if (hasPut(companion.rows())) before.add(index(companion.tableId(), hash, partitionKey));
+                if (hasPut(companion.rows())) before.add(index.add(companion.tableId(), hash, partitionKey));
             }
             if (writeId != null) before.add(session.executeAsync(outbox.pending(writeId, tableId, partitionKey)));
-            for (CompletionStage<AsyncResultSet> stage : before) stage.toCompletableFuture().join();
+            for (CompletionStage<?> stage : before) stage.toCompletableFuture().join();
 
             BatchStatementBuilder batch = BatchStatement.builder(BatchType.LOGGED);
             for (RowWrite row : write.rows()) batch.addStatement(rowStatement(tableId, p, row));
@@ -337,20 +358,6 @@ public final class CassandraStorage implements Storage {
         } catch (DriverException e) {
             LOG.log(Level.WARNING, "outbox of a committed write not yet applied; a sweep will: " + e.getMessage(), e);
         }
-    }
-
-    private CompletionStage<AsyncResultSet> index(long tableId, long hash, byte[] partitionKey) {
-        if (indexed.contains(tableId, partitionKey)) return CompletableFuture.completedFuture(null);
-        return session.executeAsync(schema.indexPartition.bind(tableId, ordered(hash), partitionKey.length,
-                        indexedHead(partitionKey), buf(partitionKey)))
-                .thenApply(done -> {
-                    indexed.add(tableId, partitionKey);
-                    return done;
-                });
-    }
-
-    private static ByteBuffer indexedHead(byte[] partitionKey) {
-        return ByteBuffer.wrap(partitionKey, 0, Math.min(partitionKey.length, CassandraSchema.INDEXED_KEY_HEAD)).slice();
     }
 
     private static boolean hasPut(List<RowWrite> rows) {
@@ -403,20 +410,27 @@ public final class CassandraStorage implements Storage {
 
     /**
      * Range-deletes the table's rows in every partition its scan index lists, a window of deletes in
-     * flight at a time, then the index itself.
+     * flight at a time, then the index buckets that listed any (a tombstone in each of the 256 would cost
+     * a small table's drop 256 writes for nothing).
      */
     @Override
     public void dropTable(long tableId) {
         call("dropTable", () -> {
             Deque<CompletionStage<AsyncResultSet>> inFlight = new ArrayDeque<>();
-            for (var p : execute(schema.partitionsFrom.bind(tableId, Long.MIN_VALUE).setPageSize(1000))) {
-                CqlPartition partition = CqlPartition.of(bytes(p.getByteBuffer(1)));
+            Set<Integer> buckets = new HashSet<>();
+            for (Iterator<ScanIndex.Entry> listed = index.entries(tableId, 0, null, null, null); listed.hasNext(); ) {
+                ScanIndex.Entry entry = listed.next();
+                buckets.add(ScanIndex.bucketOf(entry.hash()));
+                CqlPartition partition = CqlPartition.of(entry.partitionKey());
                 inFlight.add(session.executeAsync(schema.deleteTableInPartition.bind(partition.key(), tableId)));
                 if (inFlight.size() >= 64) inFlight.poll().toCompletableFuture().join();
             }
+            for (int bucket : buckets) {
+                inFlight.add(index.deleteBucket(tableId, bucket));
+                if (inFlight.size() >= 64) inFlight.poll().toCompletableFuture().join();
+            }
             while (!inFlight.isEmpty()) inFlight.poll().toCompletableFuture().join();
-            execute(schema.deleteIndex.bind(tableId));
-            indexed.forgetTable(tableId);
+            index.forget(tableId);
             return null;
         });
     }
@@ -437,11 +451,13 @@ public final class CassandraStorage implements Storage {
                 return true;
             };
             Deque<PartitionRead> reads = new ArrayDeque<>();
-            for (var p : execute(schema.partitionsSample.bind(tableId, STATS_SAMPLE_PARTITIONS).setPageSize(FETCH_SIZE))) {
-                lastHash = ordered(p.getLong(0));
-                byte[] pk = bytes(p.getByteBuffer(1));
+            Iterator<ScanIndex.Entry> listed = index.entries(tableId, 0, null, null, null);
+            while (partitions < STATS_SAMPLE_PARTITIONS && listed.hasNext()) {
+                ScanIndex.Entry entry = listed.next();
+                lastHash = entry.hash();
+                byte[] pk = entry.partitionKey();
                 reads.add(new PartitionRead(pk, session.executeAsync(
-                        slice(tableId, pk, KeyRange.ALL, true, null, Integer.MAX_VALUE)).toCompletableFuture()));
+                        slice(tableId, pk, KeyRange.ALL, true, null, Integer.MAX_VALUE, null)).toCompletableFuture()));
                 if (reads.size() >= SCAN_READ_AHEAD) reads.poll().addTo(counted);
                 partitions++;
             }

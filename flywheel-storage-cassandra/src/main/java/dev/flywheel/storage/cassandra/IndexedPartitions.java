@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The partitions this server has recently seen in the scan index, so that rewriting an item does not
- * rewrite its index entry each time: every table's index is one Cassandra partition, which would
- * otherwise take a write for every write to the table. An entry is added only once the index write is
+ * rewrite its index entry each time: that would double the writes of a table whose items are rewritten,
+ * and pile up overwritten cells in the index's partitions. An entry is added only once the index write is
  * acknowledged, and index entries are removed only with their table (whose id is never reused), so an
  * entry here is never wrong; forgetting one only costs a redundant index write. Thread-safe.
  */

@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -41,15 +43,23 @@ final class TestCassandra implements AutoCloseable {
 
     CqlSession session() { return session; }
 
+    CassandraSchema schema() { return schema; }
+
     /** A storage over the shared session: closing it does not close the session. No background sweep. */
     CassandraStorage storage() {
+        return storageOver(session);
+    }
+
+    /** As {@link #storage()}, its statements sent through {@code session} (a wrapper of {@link #session()}). */
+    CassandraStorage storageOver(CqlSession session) {
         return new CassandraStorage(session, false, schema, null);
     }
 
     /** Deletes what earlier tests wrote: every table listed by the scan index, every log, the metadata. */
     void deleteEverything() {
         CassandraStorage storage = storage();
-        for (long table : column("SELECT DISTINCT table_id FROM " + keyspace + ".partitions", Long.class)) storage.dropTable(table);
+        Set<Long> tables = new TreeSet<>(column("SELECT DISTINCT table_id FROM " + keyspace + ".scan_buckets", Long.class));
+        for (long table : tables) storage.dropTable(table);
         for (String log : column("SELECT DISTINCT log, part FROM " + keyspace + ".log", String.class)) {
             session.execute(SimpleStatement.newInstance("DELETE FROM " + keyspace + ".log WHERE log = ? AND part = 0", log));
         }
