@@ -13,9 +13,13 @@ import dev.flywheel.storage.Row;
 import dev.flywheel.storage.RowKey;
 import dev.flywheel.storage.RowWrite;
 import dev.flywheel.storage.Storage;
+import dev.flywheel.storage.WriteOutcome;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +65,8 @@ final class IndexBackfill {
     private static final Logger log = LoggerFactory.getLogger(IndexBackfill.class);
     static final int PAGE_ROWS = 256;
     static final long LOG_EVERY_ITEMS = 10_000;
+    /** Bytes of item values restated in one write at most (a larger item goes alone). */
+    static final int GROUP_BYTES = 64 * 1024;
     private static final String PROGRESS_PREFIX = "gsi-backfill/";
 
     private final Catalog catalog;
@@ -86,13 +92,11 @@ final class IndexBackfill {
                     progress.after() == null ? "" : " (resuming after " + progress.scanned() + " items)");
         }
         Page page = storage.scan(table.id(), 0, 1, progress.after(), ReadLimits.rows(PAGE_ROWS));
-        long scanned = progress.scanned();
-        for (Row row : page.rows()) {
-            restate(table, index, row);
-            if (++scanned % LOG_EVERY_ITEMS == 0) {
-                log.info("Backfilling global secondary index {} of table {}: {} items scanned", index.name(),
-                        table.name(), scanned);
-            }
+        restateAll(table, index, page.rows());
+        long scanned = progress.scanned() + page.rows().size();
+        if (scanned / LOG_EVERY_ITEMS > progress.scanned() / LOG_EVERY_ITEMS) {
+            log.info("Backfilling global secondary index {} of table {}: {} items scanned", index.name(),
+                    table.name(), scanned);
         }
         RowKey after = page.rows().isEmpty() ? progress.after() : page.rows().getLast().key();
         if (!page.mayHaveMore()) {
@@ -105,15 +109,76 @@ final class IndexBackfill {
         return true;
     }
 
+    /**
+     * Restates the page's items, the items of one partition in one write. Each write is a round trip
+     * (on Cassandra two lightweight transactions, the item's and its log's), so one per item made a
+     * backfill there 3x slower on a table of 20 items per partition (2,000 items: 12.9 s, now 4.1 s).
+     * Not in parallel: on Cassandra every restatement appends to the table's one log, whose lightweight
+     * transactions then contend (2,000 one-item partitions took 12-15 s one at a time, 28 s four at a
+     * time, 39 s sixteen at a time).
+     */
+    void restateAll(TableDefinition table, GlobalIndex index, List<Row> rows) {
+        Map<ByteBuffer, List<Row>> byPartition = new LinkedHashMap<>();
+        for (Row row : rows) {
+            if (IndexEntry.of(storage, table, index, ItemCodec.decode(row.value())) == null) continue;
+            byPartition.computeIfAbsent(ByteBuffer.wrap(row.partitionKey()), k -> new ArrayList<>()).add(row);
+        }
+        for (List<Row> partition : byPartition.values()) restatePartition(table, index, partition);
+    }
+
+    /**
+     * Restates the items of one partition in one write conditioned on all of them (up to
+     * {@link #GROUP_BYTES} of values per write, so as to stay far below a backend's batch limits); where
+     * one changed since the scan, the write is refused whole and each is restated alone.
+     */
+    private void restatePartition(TableDefinition table, GlobalIndex index, List<Row> rows) {
+        List<Row> group = new ArrayList<>();
+        long bytes = 0;
+        for (Row row : rows) {
+            if (!group.isEmpty() && bytes + row.value().length > GROUP_BYTES) {
+                restateGroup(table, index, group);
+                group = new ArrayList<>();
+                bytes = 0;
+            }
+            group.add(row);
+            bytes += row.value().length;
+        }
+        if (!group.isEmpty()) restateGroup(table, index, group);
+    }
+
+    private void restateGroup(TableDefinition table, GlobalIndex index, List<Row> group) {
+        if (group.size() == 1) {
+            restateChecked(table, index, group.getFirst());
+            return;
+        }
+        List<RowWrite> rewrites = new ArrayList<>(group.size());
+        List<DerivedRecord> records = new ArrayList<>(group.size());
+        for (Row row : group) {
+            rewrites.add(RowWrite.put(row.sortKey(), row.value(), Expected.value(row.value())));
+            records.add(restatement(table, index, row));
+        }
+        WriteOutcome outcome = storage.write(new PartitionWrite(table.id(), group.getFirst().partitionKey(), rewrites, records));
+        if (outcome == WriteOutcome.PRECONDITION_FAILED) {
+            for (Row row : group) restateChecked(table, index, row);
+        }
+    }
+
     /** Appends a record restating the item {@code row} holds, if it still holds it. */
     void restate(TableDefinition table, GlobalIndex index, Row row) {
-        if (IndexEntry.of(storage, table, index, ItemCodec.decode(row.value())) == null) return;
+        if (IndexEntry.of(storage, table, index, ItemCodec.decode(row.value())) != null) restateChecked(table, index, row);
+    }
+
+    /** {@link #restate} of an item known to have an entry in the index. */
+    private void restateChecked(TableDefinition table, GlobalIndex index, Row row) {
         // If the item changed since the scan read it, the condition fails and nothing is appended: the
         // change was logged by its own write, after this backfill began.
         storage.write(new PartitionWrite(table.id(), row.partitionKey(),
                 List.of(RowWrite.put(row.sortKey(), row.value(), Expected.value(row.value()))),
-                List.of(new DerivedRecord(GlobalIndexLog.name(table.id()),
-                        IndexChange.backfill(index.storageId(), row.value()).encode()))));
+                List.of(restatement(table, index, row))));
+    }
+
+    private static DerivedRecord restatement(TableDefinition table, GlobalIndex index, Row row) {
+        return new DerivedRecord(GlobalIndexLog.name(table.id()), IndexChange.backfill(index.storageId(), row.value()).encode());
     }
 
     /** Forgets the index's progress (it is active, or deleted). */

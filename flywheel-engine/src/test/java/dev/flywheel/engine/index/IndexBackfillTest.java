@@ -122,4 +122,48 @@ class IndexBackfillTest {
         assertThat(storage.readLog(log, 0, 10_000)).hasSize(records);
         assertThat(storage.get(table.id(), scanned.partitionKey(), scanned.sortKey())).isEqualTo(ItemCodec.encode(changed));
     }
+
+    @Test
+    void itemsOfAPartitionAreRestatedTogetherAndAloneWhereOneChanged() {
+        engine.createTable(CreateTableInput.builder().tableName("lines").billingMode("PAY_PER_REQUEST")
+                .attributeDefinitions(List.of(new AttributeDefinition("pk", "S"), new AttributeDefinition("sk", "N")))
+                .keySchema(List.of(new KeySchemaElement("pk", "HASH"), new KeySchemaElement("sk", "RANGE"))).build());
+        // Three partitions of five items; the item sk=3 of each has no g (a sparse index skips it).
+        for (String pk : List.of("a", "b", "c")) {
+            for (int sk = 0; sk < 5; sk++) {
+                Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of("pk", s(pk), "sk", new AttributeValue.N(Integer.toString(sk))));
+                if (sk != 3) item.put("g", s(pk + sk));
+                engine.putItem(PutItemInput.builder().tableName("lines").item(item).build());
+            }
+        }
+        engine.updateTable(UpdateTableInput.builder().tableName("lines")
+                .attributeDefinitions(List.of(new AttributeDefinition("g", "S")))
+                .globalSecondaryIndexUpdates(List.of(GlobalSecondaryIndexUpdate.builder().create(
+                        CreateGlobalSecondaryIndexAction.builder().indexName("by-g")
+                                .keySchema(List.of(new KeySchemaElement("g", "HASH")))
+                                .projection(new Projection("KEYS_ONLY", null)).build()).build()))
+                .build());
+        TableDefinition table = catalog().require("lines");
+        GlobalIndex index = table.globalIndex("by-g");
+        List<Row> page = storage.scan(table.id(), 0, 1, null, ReadLimits.NONE).rows();
+        assertThat(page).hasSize(15);
+        // One item of partition b changes after the scan: its partition's write is refused whole, and its
+        // other items are restated one by one.
+        Map<String, AttributeValue> changed = Map.of("pk", s("b"), "sk", new AttributeValue.N("1"), "g", s("moved"));
+        engine.putItem(PutItemInput.builder().tableName("lines").item(changed).build());
+        String log = GlobalIndexLog.name(table.id());
+        int records = storage.readLog(log, 0, 10_000).size();
+
+        new IndexBackfill(catalog(), storage).restateAll(table, index, page);
+
+        List<String> restated = new ArrayList<>();
+        for (var entry : storage.readLog(log, 0, 10_000).subList(records, records + 11)) {
+            IndexChange change = IndexChange.decode(entry.payload());
+            assertThat(change.restates()).isTrue();
+            Map<String, AttributeValue> item = ItemCodec.decode(change.newItem());
+            restated.add(((AttributeValue.S) item.get("g")).value());
+        }
+        assertThat(storage.readLog(log, 0, 10_000)).hasSize(records + 11);
+        assertThat(restated).containsExactlyInAnyOrder("a0", "a1", "a2", "a4", "b0", "b2", "b4", "c0", "c1", "c2", "c4");
+    }
 }

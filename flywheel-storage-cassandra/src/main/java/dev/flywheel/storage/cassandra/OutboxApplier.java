@@ -5,7 +5,9 @@ import static dev.flywheel.storage.cassandra.Blobs.bytes;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -17,7 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +41,8 @@ import java.util.concurrent.ConcurrentMap;
  * server, or one repeating the work of a server that crashed after appending and before deleting the
  * outbox row) finds the id recorded and only deletes the outbox row. The records of applied ids expire
  * after a day ({@link CassandraSchema#APPLIED_MARKER_TTL_SECONDS}), far longer than a move takes.
+ * Several rows of a partition bound for one log move in one such batch (consecutive sequences and
+ * their markers, all or nothing), which is the same as moving them one after the other.
  *
  * <h2>Why nothing is skipped or reordered</h2>
  * An entry takes sequence {@code n} only after {@code n - 1} was seen taken (or trimmed), so the taken
@@ -51,6 +57,9 @@ import java.util.concurrent.ConcurrentMap;
 final class OutboxApplier {
     private final CqlSession session;
     private final CassandraSchema schema;
+    /** Records appended with one conditional batch at most, and their payloads' bytes (below batch limits). */
+    static final int APPEND_ROWS = 64;
+    static final int APPEND_BYTES = 256 * 1024;
     /** The last state of each log this server saw (last sequence, trim marker): a guess, checked by Paxos. */
     private final ConcurrentMap<String, LogTail> tails = new ConcurrentHashMap<>();
 
@@ -88,16 +97,84 @@ final class OutboxApplier {
             rows.add(new OutboxRow(bytes(r.getByteBuffer(0)), bytes(r.getByteBuffer(1)), r.getLong(2)));
         }
         rows.sort(Comparator.comparingLong(OutboxRow::writeTime).thenComparing(OutboxRow::key, Arrays::compareUnsigned));
+        // Order matters within each log only: each log's rows, in order, a run of them per append.
+        Map<String, List<OutboxRow>> byLog = new LinkedHashMap<>();
+        for (OutboxRow row : rows) byLog.computeIfAbsent(logOf(row.key()), k -> new ArrayList<>()).add(row);
         List<CompletableFuture<?>> deletes = new ArrayList<>();
-        for (OutboxRow row : rows) {
-            appendOnce(logOf(row.key()), row.key(), row.payload());
-            // At a timestamp just after the row's own (a Paxos ballot's, which the client clock may lag),
-            // so the delete is never shadowed by the write it undoes. Not awaited one by one: a row
-            // appended but not yet deleted is harmless (its applied marker refuses a second append).
+        for (Map.Entry<String, List<OutboxRow>> log : byLog.entrySet()) {
+            List<OutboxRow> run = new ArrayList<>();
+            long bytes = 0;
+            for (OutboxRow row : log.getValue()) {
+                if (!run.isEmpty() && (run.size() == APPEND_ROWS || bytes + row.payload().length > APPEND_BYTES)) {
+                    appendOnce(log.getKey(), run);
+                    deleteAsync(p, tableId, run, deletes);
+                    run = new ArrayList<>();
+                    bytes = 0;
+                }
+                run.add(row);
+                bytes += row.payload().length;
+            }
+            appendOnce(log.getKey(), run);
+            deleteAsync(p, tableId, run, deletes);
+        }
+        for (CompletableFuture<?> delete : deletes) delete.join();
+    }
+
+    /**
+     * Deletes moved outbox rows, at a timestamp just after each row's own (a Paxos ballot's, which the
+     * client clock may lag), so the delete is never shadowed by the write it undoes. Not awaited one by
+     * one: a row appended but not yet deleted is harmless (its applied marker refuses a second append).
+     */
+    private void deleteAsync(CqlPartition p, long tableId, List<OutboxRow> moved, List<CompletableFuture<?>> deletes) {
+        for (OutboxRow row : moved) {
             deletes.add(session.executeAsync(schema.deleteRow.bind(p.key(), tableId, p.outboxKind(), buf(row.key()))
                     .setQueryTimestamp(row.writeTime() + 1)).toCompletableFuture());
         }
-        for (CompletableFuture<?> delete : deletes) delete.join();
+    }
+
+    /**
+     * Appends a run of one log's outbox rows, in order, with one conditional batch: sequences
+     * {@code next .. next + n - 1} and the n applied markers, all or nothing. One lightweight
+     * transaction per record made a write of many records to one log (a backfill's, restating the items
+     * of a partition) as slow as that many writes. Where the batch is refused and some row of the run
+     * was appended by another mover, the rows go one by one, each skipped if already appended.
+     */
+    private void appendOnce(String log, List<OutboxRow> run) {
+        if (run.size() == 1) {
+            appendOnce(log, run.getFirst().key(), run.getFirst().payload());
+            return;
+        }
+        LogTail tail = tails.get(log);
+        if (tail == null) tail = readTail(log, ConsistencyLevel.QUORUM);
+        while (true) {
+            long next = tail.next();
+            BatchStatementBuilder batch = BatchStatement.builder(BatchType.LOGGED);
+            for (int i = 0; i < run.size(); i++) {
+                OutboxRow row = run.get(i);
+                batch.addStatement(schema.appendLogEntry.bind(buf(row.payload()), log, next + i, tail.trimmedThrough()));
+                batch.addStatement(schema.markApplied.bind(log, buf(row.key())));
+            }
+            if (session.execute(batch.build()).wasApplied()) {
+                tails.put(log, new LogTail(next + run.size() - 1, tail.trimmedThrough()));
+                return;
+            }
+            if (anyApplied(log, run)) {
+                for (OutboxRow row : run) appendOnce(log, row.key(), row.payload());
+                return;
+            }
+            tail = readTail(log, ConsistencyLevel.SERIAL);
+        }
+    }
+
+    /** Whether Paxos has any row of {@code run} recorded as appended to {@code log}. */
+    private boolean anyApplied(String log, List<OutboxRow> run) {
+        List<CompletableFuture<AsyncResultSet>> checks = new ArrayList<>();
+        for (OutboxRow row : run) {
+            checks.add(session.executeAsync(serial(schema.isApplied.bind(log, buf(row.key())))).toCompletableFuture());
+        }
+        boolean any = false;
+        for (CompletableFuture<AsyncResultSet> check : checks) any |= check.join().one() != null;
+        return any;
     }
 
     private record OutboxRow(byte[] key, byte[] payload, long writeTime) {}

@@ -128,6 +128,25 @@ class CassandraOutboxTest {
                 + TABLE + " AND kind = 1").one()).as("the outbox row is gone").isNull();
     }
 
+    @Test
+    void aRunOfOutboxRowsOfWhichOneWasAppendedAppendsTheOthersOnceInOrder() {
+        increment(survivor, "item", 0);
+        CqlSession session = cassandra.session();
+        byte[] outboxKey = Blobs.bytes(session.execute("SELECT marker FROM " + cassandra.keyspace()
+                + ".log WHERE log = 'changes' AND part = 0 AND seq = 0").one().getByteBuffer(0));
+        // The first row back in the outbox, as a crash between its append and its delete leaves it; then
+        // two more writes whose server dies before moving them: the three move as one run, which the
+        // first's applied marker refuses, and then go one by one.
+        session.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                "INSERT INTO " + cassandra.keyspace() + ".rows (pk, table_id, kind, sk, value) VALUES (?, ?, 1, ?, ?)",
+                Blobs.buf("item".getBytes(UTF_8)), TABLE, Blobs.buf(outboxKey), Blobs.buf("item=1".getBytes(UTF_8))));
+        increment(crashing, "item", 1);
+        increment(crashing, "item", 2);
+
+        assertThat(survivor.sweepOutbox(Duration.ZERO)).isEqualTo(2);
+        assertThat(payloads(survivor.readLog("changes", 0, 10))).containsExactly("item=1", "item=2", "item=3");
+    }
+
     /** Sets the item's counter to {@code current + 1} by compare-and-set, with the change as a derived record. */
     private static WriteOutcome increment(CassandraStorage storage, String item, int current) {
         byte[] expected = current == 0 ? null : Integer.toString(current).getBytes(UTF_8);
