@@ -65,8 +65,51 @@ final class ServerProcess implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0", "--data-dir", dataDir.toString()));
-        command.addAll(List.of(args));
+        command.addAll(onTheSuitesStorage(dataDir, args));
         return new ServerProcess(command);
+    }
+
+    /**
+     * {@code args}, and with {@code -Dflywheel.it.storage=cassandra} (unless they choose a storage) the
+     * options that put the server on the Cassandra node at 127.0.0.1:9042, in a keyspace named after the
+     * data directory, so that a restart on the same directory finds the same data; {@code --sync-writes}
+     * is dropped there (the embedded storage's option; Cassandra keeps its own durability). The
+     * keyspaces are dropped when this JVM exits.
+     */
+    static List<String> onTheSuitesStorage(Path dataDir, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!InProcessServer.ON_CASSANDRA || all.contains("--storage")) return all;
+        all.remove("--sync-writes");
+        String keyspace = "flywheel_itp_" + Integer.toHexString(dataDir.toAbsolutePath().normalize().toString().hashCode());
+        all.addAll(List.of("--storage", "cassandra", "--keyspace", keyspace));
+        Keyspaces.dropAtExit(keyspace);
+        return all;
+    }
+
+    /** The keyspaces servers of this JVM were started on, dropped once the suites are done. */
+    private static final class Keyspaces {
+        private static final java.util.Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(Keyspaces::dropAll));
+        }
+
+        static void dropAtExit(String keyspace) {
+            created.add(keyspace);
+        }
+
+        private static void dropAll() {
+            if (created.isEmpty()) return;
+            try (var session = com.datastax.oss.driver.api.core.CqlSession.builder()
+                    .addContactPoint(new java.net.InetSocketAddress("127.0.0.1", 9042)).withLocalDatacenter("datacenter1").build()) {
+                for (String keyspace : created) {
+                    session.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement
+                            .newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(java.time.Duration.ofSeconds(60)));
+                }
+            } catch (RuntimeException e) {
+                System.err.println("could not drop the test keyspaces " + created + ": " + e);
+            }
+        }
     }
 
     /** {@code java -jar flywheel.jar accelerate --port 0 --target TARGET ARGS...}: the accelerator (issue 12). */
@@ -85,7 +128,7 @@ final class ServerProcess implements AutoCloseable {
         if (!Files.exists(jar)) throw new IllegalStateException("build the jar first: " + jar);
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "serve", "--data-dir", dataDir.toString()));
-        command.addAll(List.of(args));
+        command.addAll(onTheSuitesStorage(dataDir, args));
         return new ServerProcess(command);
     }
 

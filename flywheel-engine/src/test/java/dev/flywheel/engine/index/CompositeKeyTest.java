@@ -77,7 +77,10 @@ class CompositeKeyTest {
             @ForAll("smallTuples") List<byte[]> start, @ForAll("tuples") List<byte[]> rest) {
         List<byte[]> tuple = new java.util.ArrayList<>(start);
         tuple.addAll(rest);
-        boolean expected = tuple.size() > leading.size() && contains(range, tuple.get(leading.size()));
+        // An index's stored tuples have all its key's components, and a Query fixes fewer than all: a
+        // tuple that is only the leading components (some tries draw one) cannot be stored.
+        net.jqwik.api.Assume.that(tuple.size() > leading.size());
+        boolean expected = contains(range, tuple.get(leading.size()));
         for (int i = 0; i < leading.size() && expected; i++) expected = Arrays.equals(tuple.get(i), leading.get(i));
         boolean actual = contains(CompositeKey.componentIn(leading, range), CompositeKey.encode(tuple));
         assertThat(actual).isEqualTo(expected);
