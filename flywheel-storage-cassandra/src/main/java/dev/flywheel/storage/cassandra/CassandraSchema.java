@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentMap;
  *       clustering key at 64 KiB, all columns together, so the key is clustered by its first
  *       {@link #INDEXED_KEY_HEAD} bytes and kept whole beside: two keys differing only after them would
  *       need the same 64-bit hash and length too (and under encryption at rest, keys are keyed hashes of
- *       16 bytes).</li>
+ *       16 bytes). An entry outlives its partition's rows; a Scan that finds its partition empty long
+ *       after the entry was written removes it ({@link ScanIndex#prune}).</li>
  *   <li>{@code scan_buckets ((table_id), bucket)}: which buckets of a table's scan index hold entries, so that
  *       a Scan of a small table reads the few buckets it has, not all of them. A bucket is listed here
  *       before its first entry is written, and forgotten only with its table.</li>
@@ -63,7 +64,7 @@ final class CassandraSchema {
     private final CqlSession session;
     private final String keyspace;
     final PreparedStatement getRow, putRow, putRowIfAbsent, putRowIfValue, deleteRow, deleteRowIfAbsent,
-            deleteRowIfValue, outboxRows, deleteTableInPartition, addIndexEntry, indexEntriesBetween, indexEntriesAfter,
+            deleteRowIfValue, outboxRows, deleteTableInPartition, addIndexEntry, indexEntriesBetween, indexEntriesAfter, deleteIndexEntryAsOf,
             deleteIndexBucket, addBucket, bucketsBetween, deleteBuckets, legacyIndexEntries, getSetting, putSetting, lastLogEntry, appendLogEntry, markApplied, isApplied, readLog,
             trimMarker, trimLog, addPending, pendingBefore, deletePending, getMeta, putMeta, putMetaIfAbsent, deleteMeta,
             listMeta;
@@ -88,8 +89,10 @@ final class CassandraSchema {
         String index = ks + ".scan_index";
         String bucket = " WHERE table_id = ? AND bucket = ?";
         addIndexEntry = s.prepare("INSERT INTO " + index + " (table_id, bucket, hash, pk_len, pk_head, pk) VALUES (?, ?, ?, ?, ?, ?)");
-        indexEntriesBetween = s.prepare("SELECT hash, pk FROM " + index + bucket + " AND hash >= ? AND hash <= ?");
-        indexEntriesAfter = s.prepare("SELECT hash, pk FROM " + index + bucket + " AND (hash, pk_len, pk_head) > (?, ?, ?)");
+        indexEntriesBetween = s.prepare("SELECT hash, pk, WRITETIME(pk) FROM " + index + bucket + " AND hash >= ? AND hash <= ?");
+        indexEntriesAfter = s.prepare("SELECT hash, pk, WRITETIME(pk) FROM " + index + bucket + " AND (hash, pk_len, pk_head) > (?, ?, ?)");
+        deleteIndexEntryAsOf = s.prepare("DELETE FROM " + index + " USING TIMESTAMP ?" + bucket
+                + " AND hash = ? AND pk_len = ? AND pk_head = ?");
         deleteIndexBucket = s.prepare("DELETE FROM " + index + bucket);
         String buckets = ks + ".scan_buckets";
         addBucket = s.prepare("INSERT INTO " + buckets + " (table_id, bucket) VALUES (?, ?)");

@@ -92,15 +92,22 @@ public final class CassandraStorage implements Storage {
     private final ScanIndex index;
     private final ScheduledExecutorService sweeper;
     private volatile boolean closed;
+    /** Scan index entries being pruned at most at once (see {@link #pruneIfEmpty}). */
+    private final java.util.concurrent.Semaphore pruning = new java.util.concurrent.Semaphore(16);
     /** Tests only: simulates a server that dies between its batch and its drain. */
     volatile boolean drainAfterWrite = true;
 
     CassandraStorage(CqlSession session, boolean ownsSession, CassandraSchema schema, Duration sweepEvery) {
+        this(session, ownsSession, schema, sweepEvery, new ScanIndex(session, schema));
+    }
+
+    /** With a scan index of other durations (tests). */
+    CassandraStorage(CqlSession session, boolean ownsSession, CassandraSchema schema, Duration sweepEvery, ScanIndex index) {
         this.session = session;
         this.ownsSession = ownsSession;
         this.schema = schema;
         this.outbox = new OutboxApplier(session, schema);
-        this.index = new ScanIndex(session, schema);
+        this.index = index;
         ScanIndexMigration.run(session, schema, index);
         if (sweepEvery == null) {
             this.sweeper = null;
@@ -274,18 +281,46 @@ public final class CassandraStorage implements Storage {
             }
             // Never more rows ahead than the page may still take.
             int readAhead = Math.max(1, Math.min(SCAN_READ_AHEAD, page.rowsLeft()));
-            Deque<PartitionRead> reads = new ArrayDeque<>();
+            Deque<ListedRead> reads = new ArrayDeque<>();
+            int[] added = new int[1];
+            RowSink counted = row -> {
+                added[0]++;
+                return page.add(row);
+            };
             while (true) {
                 while (reads.size() < readAhead && listed.hasNext()) {
-                    byte[] pk = listed.next().partitionKey();
-                    reads.add(new PartitionRead(pk, session.executeAsync(
-                            slice(tableId, pk, KeyRange.ALL, true, null, page.rowsLeft(), level)).toCompletableFuture()));
+                    ScanIndex.Entry entry = listed.next();
+                    byte[] pk = entry.partitionKey();
+                    reads.add(new ListedRead(entry, new PartitionRead(pk, session.executeAsync(
+                            slice(tableId, pk, KeyRange.ALL, true, null, page.rowsLeft(), level)).toCompletableFuture())));
                 }
-                PartitionRead read = reads.poll();
+                ListedRead read = reads.poll();
                 if (read == null) return page.build();
-                if (!read.addTo(page)) return page.build();
+                added[0] = 0;
+                if (!read.rows().addTo(counted)) return page.build();
+                if (added[0] == 0 && index.prunable(read.entry())) pruneIfEmpty(tableId, read.entry());
             }
         });
+    }
+
+    private record ListedRead(ScanIndex.Entry entry, PartitionRead rows) {}
+
+    /**
+     * Removes the scan index entry of a partition a Scan found empty, if a read at QUORUM finds it
+     * empty too (the Scan's own read may have been at ONE), in the background and a few at a time (a
+     * Scan over many emptied partitions leaves the rest to the next one). Without it, a table whose
+     * partitions come and go (transaction records, expiring items) would list every partition it ever
+     * had, and each Scan would read them all.
+     */
+    private void pruneIfEmpty(long tableId, ScanIndex.Entry entry) {
+        if (closed || !pruning.tryAcquire()) return;
+        session.executeAsync(slice(tableId, entry.partitionKey(), KeyRange.ALL, true, null, 1, ConsistencyLevel.QUORUM))
+                .thenCompose(rows -> rows.currentPage().iterator().hasNext()
+                        ? CompletableFuture.completedFuture(null) : index.prune(tableId, entry))
+                .whenComplete((done, failure) -> {
+                    pruning.release();
+                    if (failure != null) LOG.log(Level.FINE, "scan index entry not pruned; a later Scan will", failure);
+                });
     }
 
     /** A partition's rows being read ahead by {@link #scan}. */
@@ -398,6 +433,10 @@ public final class CassandraStorage implements Storage {
 
     OutboxApplier outboxForTests() {
         return outbox;
+    }
+
+    ScanIndex scanIndexForTests() {
+        return index;
     }
 
     private void sweepQuietly() {

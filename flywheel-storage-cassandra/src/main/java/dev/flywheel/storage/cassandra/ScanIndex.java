@@ -10,6 +10,7 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -50,20 +51,59 @@ final class ScanIndex {
     private static final int FETCH_SIZE = 200;
     private static final int MAX_BUCKETS_AHEAD = 64;
 
-    /** One listed partition: its hash (unsigned) and key. */
-    record Entry(long hash, byte[] partitionKey) {}
+    /**
+     * How long a server believes an entry it wrote is there without writing it again (see
+     * {@link IndexedPartitions}); a fraction of {@link #PRUNE_AFTER}, so that clocks of servers may
+     * differ by most of the rest.
+     */
+    static final Duration REMEMBERED_FOR = Duration.ofMinutes(10);
+    /** How old an entry of an empty partition must be before a Scan removes it (see {@link #prune}). */
+    static final Duration PRUNE_AFTER = Duration.ofHours(1);
+
+    /** One listed partition: its hash (unsigned), key, and when its entry was last written (µs). */
+    record Entry(long hash, byte[] partitionKey, long writtenMicros) {}
 
     private record TableBucket(long tableId, int bucket) {}
 
     private final CqlSession session;
     private final CassandraSchema schema;
-    private final IndexedPartitions indexed = new IndexedPartitions();
+    private final IndexedPartitions indexed;
+    private final long pruneAfterMicros;
     /** The buckets this server knows {@code scan_buckets} names: at most 256 per table. */
     private final Set<TableBucket> namedBuckets = ConcurrentHashMap.newKeySet();
 
     ScanIndex(CqlSession session, CassandraSchema schema) {
+        this(session, schema, REMEMBERED_FOR, PRUNE_AFTER);
+    }
+
+    /** With other durations (tests): {@code rememberedFor} must stay well below {@code pruneAfter}. */
+    ScanIndex(CqlSession session, CassandraSchema schema, Duration rememberedFor, Duration pruneAfter) {
         this.session = session;
         this.schema = schema;
+        this.indexed = new IndexedPartitions(rememberedFor);
+        this.pruneAfterMicros = pruneAfter.toNanos() / 1000;
+    }
+
+    /** Whether an entry written then is old enough for {@link #prune}. */
+    boolean prunable(Entry entry) {
+        return entry.writtenMicros() < System.currentTimeMillis() * 1000 - pruneAfterMicros;
+    }
+
+    /**
+     * Removes the entry of a partition that holds no row of the table (the caller read it so at
+     * QUORUM), as of the time it was written: a delete at that timestamp loses to any later write of
+     * the entry, so a writer that lists the partition again after this read keeps it listed. A writer
+     * lists a partition before it writes rows there, and skips that only while it remembers writing
+     * the entry itself ({@link #REMEMBERED_FOR}, far less than {@link #PRUNE_AFTER}): so an entry old
+     * enough to prune was not skipped by any write in flight, unless a write waited for over
+     * {@link #PRUNE_AFTER} between listing its partition and writing its rows, or servers' clocks
+     * differ by more than {@code PRUNE_AFTER - REMEMBERED_FOR}.
+     */
+    CompletionStage<AsyncResultSet> prune(long tableId, Entry entry) {
+        indexed.forget(tableId, entry.partitionKey());
+        byte[] pk = entry.partitionKey();
+        return session.executeAsync(schema.deleteIndexEntryAsOf.bind(entry.writtenMicros(), tableId,
+                bucketOf(entry.hash()), ordered(entry.hash()), pk.length, head(pk)));
     }
 
     static int bucketOf(long hash) {
@@ -189,7 +229,7 @@ final class ScanIndex {
                         done = true;
                         return null;
                     }
-                    return new Entry(hash, bytes(row.getByteBuffer(1)));
+                    return new Entry(hash, bytes(row.getByteBuffer(1)), row.getLong(2));
                 }
                 if (page != null && page.hasMorePages()) {
                     page = page.fetchNextPage().toCompletableFuture().join();

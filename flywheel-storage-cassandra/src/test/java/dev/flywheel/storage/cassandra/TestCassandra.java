@@ -50,6 +50,11 @@ final class TestCassandra implements AutoCloseable {
         return storageOver(session);
     }
 
+    /** As {@link #storage()}, with a scan index that remembers and prunes entries after other durations. */
+    CassandraStorage storage(java.time.Duration rememberedFor, java.time.Duration pruneAfter) {
+        return new CassandraStorage(session, false, schema, null, new ScanIndex(session, schema, rememberedFor, pruneAfter));
+    }
+
     /** As {@link #storage()}, its statements sent through {@code session} (a wrapper of {@link #session()}). */
     CassandraStorage storageOver(CqlSession session) {
         return new CassandraStorage(session, false, schema, null);
