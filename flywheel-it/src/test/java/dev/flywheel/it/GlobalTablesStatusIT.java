@@ -115,8 +115,8 @@ class GlobalTablesStatusIT {
         ReplicaDescription creating = replica(eastClient, "status", WEST);
         int percent = Integer.parseInt(creating.replicaStatusPercentProgress());
         assertThat(percent).isBetween(1, 99);
-        assertThat(east.output()).containsPattern("Copying status to us-west-2: \\d+ of about " + ITEMS
-                + " items sent \\(\\d+%\\)");
+        // "about": the table's size is an estimate (on Cassandra, extrapolated from a sample of its partitions).
+        assertThat(east.output()).containsPattern("Copying status to us-west-2: \\d+ of about \\d+ items sent \\(\\d+%\\)");
         System.out.printf("GlobalTablesStatusIT: the copy stopped at %d%% when the link went down%n", percent);
         east.output().lines().filter(line -> line.contains("Copying status to us-west-2"))
                 .forEach(line -> System.out.println("GlobalTablesStatusIT: us-east-1 logged: " + line));
