@@ -102,7 +102,10 @@ public final class IndexMaintenance implements AutoCloseable {
 
     /**
      * Waits until every change acknowledged before this call is reflected in the indexes, and every
-     * index being created or deleted then is done.
+     * index being created or deleted then is done. It is over when a pass begun after the call finds
+     * nothing to do, so under a write load that never pauses (on a slow backend, where a pass never
+     * catches up with the log) it waits for the load to pause: poll DescribeTable's IndexStatus to
+     * watch a backfill during writes.
      *
      * @return false if {@code timeout} passed first, or maintenance was closed
      */
