@@ -89,8 +89,13 @@ final class InProcessServer implements AutoCloseable {
         server.close();
         engine.close();
         storage.close();
-        if (keyspace != null) {
-            try (CqlSession session = CqlSession.builder().addContactPoint(CASSANDRA).withLocalDatacenter("datacenter1").build()) {
+        if (keyspace != null) dropKeyspaces(List.of(keyspace));
+    }
+
+    /** Drops test keyspaces from the Cassandra node the suites run on. */
+    static void dropKeyspaces(java.util.Collection<String> keyspaces) {
+        try (CqlSession session = CqlSession.builder().addContactPoint(CASSANDRA).withLocalDatacenter("datacenter1").build()) {
+            for (String keyspace : keyspaces) {
                 session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(Duration.ofSeconds(60)));
             }
         }

@@ -100,12 +100,8 @@ final class ServerProcess implements AutoCloseable {
 
         private static void dropAll() {
             if (created.isEmpty()) return;
-            try (var session = com.datastax.oss.driver.api.core.CqlSession.builder()
-                    .addContactPoint(new java.net.InetSocketAddress("127.0.0.1", 9042)).withLocalDatacenter("datacenter1").build()) {
-                for (String keyspace : created) {
-                    session.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement
-                            .newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(java.time.Duration.ofSeconds(60)));
-                }
+            try {
+                InProcessServer.dropKeyspaces(created);
             } catch (RuntimeException e) {
                 System.err.println("could not drop the test keyspaces " + created + ": " + e);
             }

@@ -69,6 +69,24 @@ class TransactionCrashIT {
         }
     }
 
+    /**
+     * A plain write to the account, retried on TransactionConflictException for up to {@code patience}:
+     * it throws that if a transaction's lock outlives it.
+     */
+    private static void visit(DynamoDbClient ddb, String table, int account, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                ddb.updateItem(b -> b.tableName(table).key(TransactionConcurrencyIT.account(account))
+                        .updateExpression("ADD visits :one").expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+                return;
+            } catch (TransactionConflictException locked) {
+                if (System.nanoTime() > deadline) throw locked;
+                Thread.sleep(500);
+            }
+        }
+    }
+
     /** Moves {@code amount} from account 0 to account 1, with {@code token}. */
     private static TransactWriteItemsRequest move(String table, String token, String amount) {
         Map<String, AttributeValue> values = Map.of(":a", AttributeValue.fromN(amount));
@@ -122,24 +140,10 @@ class TransactionCrashIT {
                         .mapToLong(item -> Long.parseLong(item.get("balance").n())).sum();
                 assertThat(scanned).as("total after kill -9 and restart").isEqualTo(expected);
             }
-            for (int i = 0; i < TransactionConcurrencyIT.ACCOUNTS; i++) {
-                int n = i;
-                // Throws TransactionConflictException if a lock survived the restart. On Cassandra other
-                // servers may share the data, so a restarted one does not finish their transactions: a
-                // lock holds until its transaction's lease (10 s) is over, then the write finishes it.
-                Duration patience = InProcessServer.ON_CASSANDRA ? Duration.ofSeconds(60) : Duration.ZERO;
-                long deadline = System.nanoTime() + patience.toNanos();
-                while (true) {
-                    try {
-                        ddb.updateItem(b -> b.tableName(table).key(TransactionConcurrencyIT.account(n))
-                                .updateExpression("ADD visits :one").expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
-                        break;
-                    } catch (TransactionConflictException locked) {
-                        if (System.nanoTime() > deadline) throw locked;
-                        Thread.sleep(500);
-                    }
-                }
-            }
+            // On Cassandra other servers may share the data, so a restarted one does not finish their
+            // transactions: a lock holds until its transaction's lease (10 s) is over, then a write finishes it.
+            Duration patience = InProcessServer.ON_CASSANDRA ? Duration.ofSeconds(60) : Duration.ZERO;
+            for (int i = 0; i < TransactionConcurrencyIT.ACCOUNTS; i++) visit(ddb, table, i, patience);
             assertThat(TransactionConcurrencyIT.total(ddb, table)).as("total after kill -9 and restart").isEqualTo(expected);
             assertThat(TransactionConcurrencyIT.transfer(ddb, table, new Random(1))).isTrue();
             // Whether a transaction was caught in flight depends on timing: reported, not asserted.

@@ -136,14 +136,11 @@ final class OutboxApplier {
      * Appends a run of one log's outbox rows, in order, with one conditional batch: sequences
      * {@code next .. next + n - 1} and the n applied markers, all or nothing. One lightweight
      * transaction per record made a write of many records to one log (a backfill's, restating the items
-     * of a partition) as slow as that many writes. Where the batch is refused and some row of the run
-     * was appended by another mover, the rows go one by one, each skipped if already appended.
+     * of a partition) as slow as that many writes. A refused batch means someone took a sequence,
+     * trimmed the log, or appended rows of this run: Paxos says which. Where some row was appended by
+     * another mover, the others go one by one (a run of one whose row was appended is done).
      */
     private void appendOnce(String log, List<OutboxRow> run) {
-        if (run.size() == 1) {
-            appendOnce(log, run.getFirst().key(), run.getFirst().payload());
-            return;
-        }
         LogTail tail = tails.get(log);
         if (tail == null) tail = readTail(log, ConsistencyLevel.QUORUM);
         while (true) {
@@ -159,7 +156,7 @@ final class OutboxApplier {
                 return;
             }
             if (anyApplied(log, run)) {
-                for (OutboxRow row : run) appendOnce(log, row.key(), row.payload());
+                if (run.size() > 1) for (OutboxRow row : run) appendOnce(log, List.of(row));
                 return;
             }
             tail = readTail(log, ConsistencyLevel.SERIAL);
@@ -178,25 +175,6 @@ final class OutboxApplier {
     }
 
     private record OutboxRow(byte[] key, byte[] payload, long writeTime) {}
-
-    /** Appends {@code payload} at the end of {@code log} unless outbox row {@code id} was appended already. */
-    private void appendOnce(String log, byte[] id, byte[] payload) {
-        LogTail tail = tails.get(log);
-        if (tail == null) tail = readTail(log, ConsistencyLevel.QUORUM);
-        while (true) {
-            long next = tail.next();
-            BatchStatement batch = BatchStatement.newInstance(BatchType.LOGGED,
-                    schema.appendLogEntry.bind(buf(payload), log, next, tail.trimmedThrough()),
-                    schema.markApplied.bind(log, buf(id)));
-            if (session.execute(batch).wasApplied()) {
-                tails.put(log, new LogTail(next, tail.trimmedThrough()));
-                return;
-            }
-            // Someone took the sequence, trimmed the log, or appended this very row: ask Paxos which.
-            if (session.execute(serial(schema.isApplied.bind(log, buf(id)))).one() != null) return;
-            tail = readTail(log, ConsistencyLevel.SERIAL);
-        }
-    }
 
     private LogTail readTail(String log, ConsistencyLevel consistency) {
         Row r = session.execute(schema.lastLogEntry.bind(log).setConsistencyLevel(consistency)).one();
