@@ -34,6 +34,9 @@ class CliSmokeIT {
             port = s.getLocalPort();
         }
         server = ServerProcess.readmeCommand("--port", Integer.toString(port), "--data-dir", dataDir.toString());
+        // On the suite's storage: under -Dflywheel.it.storage=cassandra the launcher is given a keyspace.
+        assertThat(server.output()).contains(InProcessServer.ON_CASSANDRA ? "(data: Cassandra keyspace flywheel_itp_"
+                : "(data: " + dataDir + ", ");
     }
 
     @AfterAll

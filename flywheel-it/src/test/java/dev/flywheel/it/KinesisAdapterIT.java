@@ -55,6 +55,7 @@ import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.coordinator.Scheduler;
 import software.amazon.kinesis.exceptions.KinesisClientLibException;
+import software.amazon.kinesis.leases.LeaseManagementConfig;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
 import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
@@ -71,8 +72,9 @@ import software.amazon.kinesis.retrieval.RetrievalConfig;
  * streams, indexes and the table operations the lease manager uses. Nothing reaches AWS: metrics are
  * off and the CloudWatch client the KCL insists on points at a loopback port nobody listens on.
  *
- * <p>Slow (about four minutes): the KCL waits up to 30 s for other workers before it creates leases, assigns
- * leases every 20 s and lets a stopped worker's leases expire before another takes them.
+ * <p>Slow (a minute or more): the KCL waits 1-30 s at random for other workers before it creates leases (a
+ * constant of its Scheduler), and a stopped worker's leases must expire before another takes them; its
+ * other intervals are shortened here (see {@link #scheduler}), which took the test from ~200 s to ~80 s.
  */
 @Tag("slow")
 class KinesisAdapterIT {
@@ -335,11 +337,23 @@ class KinesisAdapterIT {
         // ConfigsBuilder makes a new config on each call: keep the one that gets the adapter's polling.
         RetrievalConfig retrieval = configs.retrievalConfig().retrievalSpecificConfig(
                 new DynamoDBStreamsPollingConfig(streamArn, adapter).idleTimeBetweenReadsInMillis(200));
+        // The KCL's lease intervals suit a fleet that runs for days, not a test: its leader assigns leases
+        // every 20 s (twice the failover time) and a worker looks for the leases assigned to it every 10 s,
+        // so each shard the stream rolls over to waited ~20-30 s for a consumer; a stopped worker's leases
+        // expire, and Scheduler.shutdown() gives up waiting, only after the 10 s failover time. The same
+        // protocol on a shorter clock: assignments every second (discovery every half), leases that expire
+        // after 5 s (renewed every ~1.6 s), and worker metrics reported every second. The leader assigns
+        // leases only to workers whose metrics are fresher than two reports: at the default 30 s a stopped
+        // worker-1 would look alive for a minute, and the leader, balancing every few seconds, would hand
+        // it leases that worker-2 holds (to expire there and come back).
+        LeaseManagementConfig leaseManagement = configs.leaseManagementConfig().shardSyncIntervalMillis(2_000)
+                .failoverTimeMillis(5_000).leaseAssignmentIntervalMillis(1_000L);
+        leaseManagement.workerUtilizationAwareAssignmentConfig().workerMetricsReporterFreqInMillis(1_000);
         return StreamsSchedulerFactory.createScheduler(
                 configs.checkpointConfig(),
                 // A child shard's consumer waits for its parent's to finish: look every half second, not ten.
                 configs.coordinatorConfig().parentShardPollIntervalMillis(500),
-                configs.leaseManagementConfig().shardSyncIntervalMillis(2_000),
+                leaseManagement,
                 configs.lifecycleConfig(),
                 configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
                 configs.processorConfig(),

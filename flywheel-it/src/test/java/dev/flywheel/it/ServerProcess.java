@@ -128,10 +128,15 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(command);
     }
 
-    /** The README's start command: {@code ./flywheel serve ...}. */
+    /**
+     * The README's start command: {@code ./flywheel serve ARGS...}, on the suite's storage as
+     * {@link #jar} is (the keyspace named after the {@code --data-dir} in ARGS).
+     */
     static ServerProcess readmeCommand(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(REPO.resolve("flywheel").toString(), "serve"));
-        command.addAll(List.of(args));
+        int dataDir = List.of(args).indexOf("--data-dir");
+        if (dataDir < 0 || dataDir + 1 >= args.length) throw new IllegalArgumentException("no --data-dir DIR in " + List.of(args));
+        command.addAll(onTheSuitesStorage(Path.of(args[dataDir + 1]), args));
         return new ServerProcess(command);
     }
 
