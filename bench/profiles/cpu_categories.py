@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Where a server's CPU goes, from a JFR recording of CPU-time samples (JDK 25's jdk.CPUTimeSample).
 
-    jcmd PID JFR.start settings=bench/profiles/cpu.jfc duration=15s filename=/tmp/fw.jfr
+    jfr configure --output /tmp/cpu.jfc --input profile jdk.CPUTimeSample#enabled=true \
+        jdk.CPUTimeSample#throttle=1ms jdk.ExecutionSample#enabled=false
+    jcmd PID JFR.start settings=/tmp/cpu.jfc duration=15s filename=/tmp/fw.jfr
     bench/profiles/cpu_categories.py /tmp/fw.jfr
 
-cpu.jfc is `jfr configure --input profile jdk.CPUTimeSample#enabled=true jdk.CPUTimeSample#throttle=1ms
-jdk.ExecutionSample#enabled=false`. CPU-time samples count kernel and native time too (socket calls, RocksDB),
+CPU-time samples count kernel and native time too (socket calls, RocksDB),
 which execution samples do not see. Each sample goes to one category: its innermost frame if that is a
 system call or a RocksDB call, else the first specific package found from the innermost frame outwards,
 else a generic one (Netty's channel, the JDK's thread machinery). Prints a Markdown table.
