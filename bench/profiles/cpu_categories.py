@@ -39,8 +39,9 @@ GENERIC = [
 
 
 def category(frames):
-    if frames and any(pattern in frames[0] for pattern, _ in LEAF):
-        return next(name for pattern, name in LEAF if pattern in frames[0])
+    for pattern, name in LEAF:
+        if frames and pattern in frames[0]:
+            return name
     for table in (PACKAGES, GENERIC):
         for frame in frames:
             for prefix, name in table:

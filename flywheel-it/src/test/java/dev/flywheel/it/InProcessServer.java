@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -93,7 +94,7 @@ final class InProcessServer implements AutoCloseable {
     }
 
     /** Drops test keyspaces from the Cassandra node the suites run on. */
-    static void dropKeyspaces(java.util.Collection<String> keyspaces) {
+    static void dropKeyspaces(Collection<String> keyspaces) {
         try (CqlSession session = CqlSession.builder().addContactPoint(CASSANDRA).withLocalDatacenter("datacenter1").build()) {
             for (String keyspace : keyspaces) {
                 session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(Duration.ofSeconds(60)));

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -88,7 +90,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** The keyspaces servers of this JVM were started on, dropped once the suites are done. */
     private static final class Keyspaces {
-        private static final java.util.Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private static final Set<String> created = ConcurrentHashMap.newKeySet();
 
         static {
             Runtime.getRuntime().addShutdownHook(new Thread(Keyspaces::dropAll));
@@ -134,8 +136,9 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess readmeCommand(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(REPO.resolve("flywheel").toString(), "serve"));
-        int dataDir = List.of(args).indexOf("--data-dir");
-        if (dataDir < 0 || dataDir + 1 >= args.length) throw new IllegalArgumentException("no --data-dir DIR in " + List.of(args));
+        List<String> given = List.of(args);
+        int dataDir = given.indexOf("--data-dir");
+        if (dataDir < 0 || dataDir + 1 >= args.length) throw new IllegalArgumentException("no --data-dir DIR in " + given);
         command.addAll(onTheSuitesStorage(Path.of(args[dataDir + 1]), args));
         return new ServerProcess(command);
     }
